@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Test RTSP server on GStreamer's RTSP server library (Debian: gir1.2-gst-rtsp-server-1.0).
+
+Each --mount PATH=KIND serves one live, shared stream:
+  h264 / h265      videotestsrc 1280x720 25 fps, key frame every second
+  jpegdir:DIR      loops DIR/f_%05d.jpg at one image per second, as 25 fps H.264
+  file:FILE.mp4    a pre-encoded H.264 mp4, looped without re-encoding
+
+Prints one JSON line per event on stdout, which the tests read:
+  {"event": "ready", "port": N}
+  {"event": "client_connected", "client": N}   {"event": "client_closed", "client": N}
+  {"event": "describe", "client": N, "path": "/cam"}
+Stops on SIGTERM or when stdin closes (so an orphaned server never outlives its test).
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+X264 = "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=2000"
+X265 = "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=2000"
+PATTERN = "videotestsrc is-live=true pattern={pattern} ! video/x-raw,width=1280,height=720,framerate=25/1 ! "
+
+
+def launch_line(kind):
+    if kind == "h264":
+        return "( " + PATTERN.format(pattern="smpte") + X264 + " ! rtph264pay name=pay0 pt=96 config-interval=1 )"
+    if kind == "h265":
+        return "( " + PATTERN.format(pattern="ball") + X265 + " ! rtph265pay name=pay0 pt=96 config-interval=1 )"
+    if kind.startswith("jpegdir:"):
+        d = kind.split(":", 1)[1]
+        return ("( multifilesrc location=" + d + "/f_%05d.jpg loop=true caps=image/jpeg,framerate=1/1 ! jpegdec"
+                " ! videoconvert ! videorate ! video/x-raw,format=I420,framerate=25/1 ! " + X264 +
+                " ! rtph264pay name=pay0 pt=96 config-interval=1 )")
+    if kind.startswith("file:"):
+        f = kind.split(":", 1)[1]
+        # identity sync=true paces the demuxed packets in real time; no encoder runs here.
+        return ("( filesrc location=" + f + " ! qtdemux ! h264parse ! identity sync=true"
+                " ! rtph264pay name=pay0 pt=96 config-interval=1 )")
+    raise SystemExit("unknown stream kind: " + kind)
+
+
+def emit(**event):
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--mount", action="append", required=True, help="PATH=KIND")
+    parser.add_argument("--auth", help="USER:PASSWORD required for every mount (basic auth)")
+    args = parser.parse_args()
+
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(args.port))
+    mounts = server.get_mount_points()
+    for spec in args.mount:
+        path, kind = spec.split("=", 1)
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch(launch_line(kind))
+        factory.set_shared(True)
+        if kind.startswith("file:"):
+            factory.set_eos_shutdown(False)
+        if args.auth:
+            permissions = GstRtspServer.RTSPPermissions()
+            permissions.add_permission_for_role("user", "media.factory.access", True)
+            permissions.add_permission_for_role("user", "media.factory.construct", True)
+            factory.set_permissions(permissions)
+        mounts.add_factory(path, factory)
+
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+        auth = GstRtspServer.RTSPAuth()
+        token = GstRtspServer.RTSPToken()
+        token.set_string("media.factory.role", "user")
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+        server.set_auth(auth)
+
+    counter = {"n": 0}
+
+    def on_client(_server, client):
+        counter["n"] += 1
+        cid = counter["n"]
+        emit(event="client_connected", client=cid)
+        client.connect("closed", lambda _c: emit(event="client_closed", client=cid))
+        client.connect("describe-request",
+                       lambda _c, ctx: emit(event="describe", client=cid, path=ctx.uri.abspath))
+
+    server.connect("client-connected", on_client)
+    if server.attach(None) == 0:
+        raise SystemExit("could not listen on port %d" % args.port)
+
+    loop = GLib.MainLoop()
+    signal.signal(signal.SIGTERM, lambda *_: GLib.idle_add(loop.quit))
+
+    def watch_stdin():
+        sys.stdin.read()
+        GLib.idle_add(loop.quit)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    emit(event="ready", port=args.port, pid=os.getpid())
+    loop.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+package io.lenswire.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.lenswire.config.LenswireProperties;
+
+/**
+ * Guards management endpoints with {@code X-API-Key}. Keys come from configuration; with none
+ * configured, one is generated at first start, stored in {@code <data-dir>/api-key} (owner-only)
+ * and printed once on the console (never to the log).
+ */
+@Component("apiKeys")
+public class ApiKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
+    public static final String HEADER = "X-API-Key";
+    private static final String KEY_FILE = "api-key";
+
+    private final List<byte[]> keys;
+
+    public ApiKeys(LenswireProperties properties) throws IOException {
+        List<String> configured = properties.getSecurity().getApiKeys().stream().filter(k -> k != null && !k.isBlank()).toList();
+        if (configured.isEmpty()) {
+            configured = List.of(generatedKey(properties.getDataDir()));
+        }
+        this.keys = configured.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    private static String generatedKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(KEY_FILE);
+        if (Files.isRegularFile(file)) {
+            LOG.info("API key read from {} in the data dir", KEY_FILE);
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String key = "lw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.createDirectories(dataDir);
+        Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system; the data dir's own permissions apply
+        }
+        System.out.println("Lenswire generated an API key (shown once, kept in <data-dir>/" + KEY_FILE + "): " + key);
+        LOG.info("generated an API key and stored it in {} in the data dir", KEY_FILE);
+        return key;
+    }
+
+    /** Route step: throws 401 unless the request carries a valid key. */
+    public void check(Exchange exchange) {
+        String presented = exchange.getIn().getHeader(HEADER, String.class);
+        if (presented == null || presented.isEmpty()) {
+            throw new ApiException(401, "unauthorized", "Missing API key: send it in the X-API-Key header");
+        }
+        byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
+        boolean ok = false;
+        for (byte[] key : keys) {
+            ok |= MessageDigest.isEqual(key, candidate); // constant time, and every key is tried
+        }
+        if (!ok) {
+            throw new ApiException(401, "unauthorized", "Invalid API key");
+        }
+    }
+}

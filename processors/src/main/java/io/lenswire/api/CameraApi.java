@@ -1,0 +1,92 @@
+package io.lenswire.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import io.lenswire.camera.Camera;
+import io.lenswire.camera.CameraService;
+import io.lenswire.camera.StreamUrls;
+import io.lenswire.ingest.CameraState;
+import io.lenswire.ingest.CameraStatus;
+import io.lenswire.ingest.CameraStatusRegistry;
+import io.lenswire.ingest.StreamInfo;
+
+/** The camera endpoints under /api/stream: add, remove, status, health. */
+@Component("cameraApi")
+public class CameraApi {
+
+    private final CameraService cameras;
+    private final CameraStatusRegistry statuses;
+    private final JsonRequests requests;
+
+    public CameraApi(CameraService cameras, CameraStatusRegistry statuses, JsonRequests requests) {
+        this.cameras = cameras;
+        this.statuses = statuses;
+        this.requests = requests;
+    }
+
+    public void add(Exchange exchange) {
+        Camera camera = CameraRequest.parse(requests.readObject(exchange));
+        if (!cameras.add(camera)) {
+            throw ApiException.conflict("A camera with camera_id '" + camera.id() + "' already exists");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("camera", describe(camera));
+        exchange.setProperty(ApiResponses.STATUS, 201);
+        exchange.getMessage().setBody(body);
+    }
+
+    public void remove(Exchange exchange) throws Exception {
+        String id = exchange.getIn().getHeader("camera_id", String.class);
+        if (id == null || !CameraRequest.CAMERA_ID.matcher(id).matches()) {
+            throw ApiException.notFound("No camera with that camera_id");
+        }
+        if (!cameras.remove(id)) {
+            throw ApiException.notFound("No camera with camera_id '" + id + "'");
+        }
+        exchange.getMessage().setBody(Map.of("success", true, "camera_id", id, "message", "Camera removed"));
+    }
+
+    public void status(Exchange exchange) {
+        List<Map<String, Object>> list = cameras.all().stream().map(this::describe).toList();
+        exchange.getMessage().setBody(Map.of("success", true, "cameras", list));
+    }
+
+    public void health(Exchange exchange) {
+        List<Camera> all = cameras.all();
+        long streaming = all.stream()
+                .filter(c -> statuses.find(c.id()).map(s -> s.state() == CameraState.STREAMING).orElse(false))
+                .count();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", streaming == all.size() ? "healthy" : "degraded");
+        body.put("cameras", Map.of("total", all.size(), "streaming", streaming));
+        exchange.getMessage().setBody(body);
+    }
+
+    private Map<String, Object> describe(Camera camera) {
+        CameraStatus status = statuses.find(camera.id()).orElse(null);
+        StreamInfo stream = status == null || status.state() != CameraState.STREAMING ? null : status.stream();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("camera_id", camera.id());
+        m.put("name", camera.name());
+        m.put("state", status == null ? CameraState.STOPPED.name() : status.state().name());
+        m.put("rtsp_url", camera.maskedUrl());
+        m.put("enable_analytics", camera.analytics());
+        m.put("codec", stream == null ? null : stream.codec());
+        m.put("width", stream == null ? null : stream.width());
+        m.put("height", stream == null ? null : stream.height());
+        m.put("fps", stream == null ? null : Math.round(stream.fps() * 100) / 100.0);
+        m.put("bitrate_kbps", status == null ? 0 : status.bitrateKbps());
+        m.put("connected_since", status == null || status.connectedSince() == null ? null : status.connectedSince().toString());
+        m.put("reconnects", status == null ? 0 : status.reconnects());
+        m.put("last_error", status == null ? null : StreamUrls.maskCredentials(status.lastError()));
+        m.put("packets_received", status == null ? 0 : status.packetsReceived());
+        m.put("packets_dropped", status == null ? 0 : status.packetsDropped());
+        return m;
+    }
+}

@@ -1,0 +1,80 @@
+package io.lenswire.api;
+
+import java.util.Iterator;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.lenswire.camera.Camera;
+import io.lenswire.camera.StreamUrls;
+
+/** Validation of {@code POST /api/stream/cameras/add}: every rule a message the client can act on. */
+final class CameraRequest {
+
+    static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    static final int MAX_NAME_LENGTH = 128;
+    private static final Set<String> FIELDS = Set.of("camera_id", "rtsp_url", "name", "enable_analytics");
+
+    private CameraRequest() {
+    }
+
+    static Camera parse(JsonNode body) {
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!FIELDS.contains(field)) {
+                throw ApiException.badRequest("Unknown field '" + printable(field) + "'; allowed: camera_id, rtsp_url, name, enable_analytics");
+            }
+        }
+        String id = requiredText(body, "camera_id");
+        if (!CAMERA_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("camera_id must be 1-64 characters of letters, digits, '-' or '_', starting with a letter or digit");
+        }
+        String url = requiredText(body, "rtsp_url");
+        String problem = StreamUrls.problemWith(url);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        String name = optionalText(body, "name");
+        if (name == null || name.isBlank()) {
+            name = id;
+        } else if (name.length() > MAX_NAME_LENGTH) {
+            throw ApiException.badRequest("name is longer than " + MAX_NAME_LENGTH + " characters");
+        } else if (name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("name must not contain control characters");
+        }
+        boolean analytics = false;
+        JsonNode flag = body.get("enable_analytics");
+        if (flag != null && !flag.isNull()) {
+            if (!flag.isBoolean()) {
+                throw ApiException.badRequest("enable_analytics must be true or false");
+            }
+            analytics = flag.booleanValue();
+        }
+        return new Camera(id, name.strip(), url, analytics, Camera.Origin.API);
+    }
+
+    private static String requiredText(JsonNode body, String field) {
+        String value = optionalText(body, field);
+        if (value == null || value.isEmpty()) {
+            throw ApiException.badRequest(field + " is required");
+        }
+        return value;
+    }
+
+    private static String optionalText(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest(field + " must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

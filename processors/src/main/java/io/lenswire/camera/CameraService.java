@@ -1,0 +1,90 @@
+package io.lenswire.camera;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import io.lenswire.config.LenswireProperties;
+import io.lenswire.ingest.CameraStatusRegistry;
+
+/** Adds and removes cameras: directory, database, Camel routes and metrics, kept in step. */
+@Service
+public class CameraService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CameraService.class);
+
+    private final CameraDirectory directory;
+    private final CameraRepository repository;
+    private final CameraRoutes routes;
+    private final CameraStatusRegistry statuses;
+    private final CameraMetrics metrics;
+    private final LenswireProperties properties;
+
+    public CameraService(CameraDirectory directory, CameraRepository repository, CameraRoutes routes,
+                         CameraStatusRegistry statuses, CameraMetrics metrics, LenswireProperties properties) {
+        this.directory = directory;
+        this.repository = repository;
+        this.routes = routes;
+        this.statuses = statuses;
+        this.metrics = metrics;
+        this.properties = properties;
+    }
+
+    /** Cameras from the configuration file, then those added over REST before the last stop. */
+    public void startConfigured() {
+        for (LenswireProperties.CameraConfig c : properties.getCameras()) {
+            String name = c.getName() == null || c.getName().isBlank() ? c.getId() : c.getName();
+            start(new Camera(c.getId(), name, c.getUrl(), c.isAnalytics(), Camera.Origin.CONFIG));
+        }
+        for (Camera camera : repository.findAll()) {
+            start(camera);
+        }
+    }
+
+    private boolean start(Camera camera) {
+        if (!directory.putIfAbsent(camera)) {
+            LOG.warn("camera {} is defined twice; keeping the first", camera.id());
+            return false;
+        }
+        statuses.register(camera.id());
+        metrics.register(camera.id());
+        routes.start(camera);
+        LOG.info("camera {} added ({})", camera.id(), camera.maskedUrl());
+        return true;
+    }
+
+    /** Adds and persists a camera; false when the id is taken. */
+    public synchronized boolean add(Camera camera) {
+        if (directory.find(camera.id()).isPresent()) {
+            return false;
+        }
+        repository.insert(camera);
+        return start(camera);
+    }
+
+    /** Removes a camera and frees everything it held; false when unknown. */
+    public synchronized boolean remove(String cameraId) throws Exception {
+        Optional<Camera> camera = directory.find(cameraId);
+        if (camera.isEmpty()) {
+            return false;
+        }
+        routes.stop(cameraId);
+        directory.remove(cameraId);
+        repository.delete(cameraId);
+        metrics.unregister(cameraId);
+        statuses.remove(cameraId);
+        LOG.info("camera {} removed", cameraId);
+        return true;
+    }
+
+    public List<Camera> all() {
+        return directory.all();
+    }
+
+    public Optional<Camera> find(String cameraId) {
+        return directory.find(cameraId);
+    }
+}

@@ -1,0 +1,83 @@
+package io.lenswire.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Everything a user sets under {@code lenswire:} in application.yaml. */
+@ConfigurationProperties(prefix = "lenswire")
+public class LenswireProperties {
+
+    /** Where the database, generated files and HLS segments live. */
+    private Path dataDir = Path.of("data");
+    /** Cameras started at boot; cameras added over REST are kept in the database instead. */
+    private List<CameraConfig> cameras = new ArrayList<>();
+    private final Ingest ingest = new Ingest();
+    private final Security security = new Security();
+
+    public Path getDataDir() { return dataDir; }
+    public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public List<CameraConfig> getCameras() { return cameras; }
+    public void setCameras(List<CameraConfig> cameras) { this.cameras = cameras; }
+    public Ingest getIngest() { return ingest; }
+    public Security getSecurity() { return security; }
+
+    /** One camera from the configuration file. {@code url} is rtsp://, rtsps:// or {@code demo:}. */
+    public static class CameraConfig {
+        private String id;
+        private String name;
+        private String url;
+        private boolean analytics;
+
+        public String getId() { return id; }
+        public void setId(String id) { this.id = id; }
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public boolean isAnalytics() { return analytics; }
+        public void setAnalytics(boolean analytics) { this.analytics = analytics; }
+    }
+
+    /** Defaults for every camera's RTSP connection. */
+    public static class Ingest {
+        /** Longest wait for connect + DESCRIBE + stream probe. */
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        /** A camera that sends nothing for this long is considered lost. */
+        private Duration readTimeout = Duration.ofSeconds(5);
+        private Duration reconnectInitialDelay = Duration.ofMillis(500);
+        private Duration reconnectMaxDelay = Duration.ofSeconds(5);
+        /** After this many failed attempts in a row the state is FAILED (retries go on). */
+        private int failedAfterAttempts = 5;
+        /** Capacity of each branch queue behind ingest (packets). */
+        private int branchQueueSize = 1024;
+        /** Upper bound for the GOP cache of one camera (packets). */
+        private int gopCacheMaxPackets = 1500;
+
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+        public Duration getReadTimeout() { return readTimeout; }
+        public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
+        public Duration getReconnectInitialDelay() { return reconnectInitialDelay; }
+        public void setReconnectInitialDelay(Duration d) { this.reconnectInitialDelay = d; }
+        public Duration getReconnectMaxDelay() { return reconnectMaxDelay; }
+        public void setReconnectMaxDelay(Duration d) { this.reconnectMaxDelay = d; }
+        public int getFailedAfterAttempts() { return failedAfterAttempts; }
+        public void setFailedAfterAttempts(int n) { this.failedAfterAttempts = n; }
+        public int getBranchQueueSize() { return branchQueueSize; }
+        public void setBranchQueueSize(int n) { this.branchQueueSize = n; }
+        public int getGopCacheMaxPackets() { return gopCacheMaxPackets; }
+        public void setGopCacheMaxPackets(int n) { this.gopCacheMaxPackets = n; }
+    }
+
+    public static class Security {
+        /** Keys accepted in X-API-Key. Empty: one is generated at first start and kept in the data dir. */
+        private List<String> apiKeys = new ArrayList<>();
+
+        public List<String> getApiKeys() { return apiKeys; }
+        public void setApiKeys(List<String> apiKeys) { this.apiKeys = apiKeys; }
+    }
+}

@@ -1,0 +1,41 @@
+package io.lenswire.ingest;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.QueueReference;
+import org.apache.camel.component.seda.SedaComponent;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides whether a packet may enter a branch queue ({@code seda:<branch>-<camera>}) without
+ * blocking ingest: no subscriber means nothing to do; a full queue means the branch is slow, so
+ * the packet is dropped and counted. The ingest thread is the only producer of each queue, so
+ * "has room now" still holds when it offers right after.
+ */
+@Component("fanOutGate")
+public class FanOutGate {
+
+    private final SedaComponent seda;
+    private final CameraStatusRegistry statuses;
+    private final BranchDropMetrics dropMetrics;
+
+    public FanOutGate(CamelContext camelContext, CameraStatusRegistry statuses, BranchDropMetrics dropMetrics) {
+        this.seda = camelContext.getComponent("seda", SedaComponent.class);
+        this.statuses = statuses;
+        this.dropMetrics = dropMetrics;
+    }
+
+    public boolean admit(Exchange exchange, String branch) {
+        String cameraId = exchange.getIn().getHeader(JavacvConstants.CAMERA_ID, String.class);
+        QueueReference queue = seda.getQueueReference(branch + "-" + cameraId);
+        if (queue == null || !queue.hasConsumers()) {
+            return false;
+        }
+        if (queue.getQueue().remainingCapacity() > 0) {
+            return true;
+        }
+        statuses.find(cameraId).ifPresent(CameraStatus::dropped);
+        dropMetrics.dropped(cameraId, branch);
+        return false;
+    }
+}

@@ -1,0 +1,39 @@
+package io.lenswire.ingest;
+
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code javacv:} component: a consumer per camera that reads encoded packets from RTSP (or a
+ * file) through FFmpeg and emits one exchange per packet, without decoding.
+ */
+public class JavacvComponent extends DefaultComponent {
+
+    private final CameraSourceResolver resolver;
+    private final CameraStatusRegistry statuses;
+
+    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses) {
+        this.resolver = resolver;
+        this.statuses = statuses;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("javacv endpoint needs a camera id: javacv:cameraId");
+        }
+        JavacvEndpoint endpoint = new JavacvEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    CameraSourceResolver resolver() {
+        return resolver;
+    }
+
+    CameraStatusRegistry statuses() {
+        return statuses;
+    }
+}

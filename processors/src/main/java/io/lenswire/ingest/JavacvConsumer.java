@@ -1,0 +1,142 @@
+package io.lenswire.ingest;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread per camera: connect, read packets, hand each to the route, reconnect with backoff.
+ * The route behind it must not block (it ends in bounded SEDA queues that drop when full), so a
+ * slow branch never slows ingest. The thread owns the {@link PacketSource} and closes it.
+ */
+public class JavacvConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JavacvConsumer.class);
+    private static final long STOP_WAIT_SECONDS = 10;
+
+    private final JavacvEndpoint endpoint;
+    private final CameraStatus status;
+    private ExecutorService executor;
+    private volatile PacketSource current;
+    private volatile CountDownLatch finished = new CountDownLatch(0);
+    private long generation;
+
+    public JavacvConsumer(JavacvEndpoint endpoint, Processor processor, CameraStatus status) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.status = status;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        finished = new CountDownLatch(1);
+        executor = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newSingleThreadExecutor(this, "javacv-" + endpoint.getCameraId());
+        executor.execute(this::ingestLoop);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        PacketSource source = current;
+        if (source != null) {
+            source.abort();
+        }
+        if (executor != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
+            executor = null;
+        }
+        if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            LOG.warn("camera {}: ingest thread did not stop within {} s", endpoint.getCameraId(), STOP_WAIT_SECONDS);
+        }
+        status.stopped();
+        super.doStop();
+    }
+
+    private void ingestLoop() {
+        String cameraId = endpoint.getCameraId();
+        ReconnectBackoff backoff = new ReconnectBackoff(
+                java.time.Duration.ofMillis(endpoint.getReconnectInitialDelay()),
+                java.time.Duration.ofMillis(endpoint.getReconnectMaxDelay()));
+        int failuresInRow = 0;
+        boolean connectedBefore = false;
+        try {
+            while (isRunAllowed()) {
+                status.connecting(!connectedBefore && failuresInRow == 0 ? CameraState.STARTING
+                        : failuresInRow >= endpoint.getFailedAfterAttempts() ? CameraState.FAILED : CameraState.RECONNECTING);
+                String error = streamOnce();
+                if (!isRunAllowed()) {
+                    break;
+                }
+                if (status.state() == CameraState.STREAMING) {
+                    connectedBefore = true;
+                    failuresInRow = 0;
+                    backoff.reset();
+                }
+                failuresInRow++;
+                CameraState next = failuresInRow >= endpoint.getFailedAfterAttempts() ? CameraState.FAILED : CameraState.RECONNECTING;
+                status.lost(error, next);
+                LOG.warn("camera {}: {}; state {}", cameraId, error, next);
+                Thread.sleep(backoff.nextDelayMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** One connection, read until it ends; returns why it ended. */
+    private String streamOnce() {
+        PacketSource source;
+        try {
+            source = endpoint.newSource(++generation);
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+        current = source;
+        try {
+            if (!isRunAllowed()) {
+                return "stopped";
+            }
+            StreamInfo info = source.open();
+            status.streaming(info, System.nanoTime());
+            LOG.info("camera {}: streaming {} {}x{} @ {} fps", endpoint.getCameraId(), info.codec(), info.width(),
+                    info.height(), Math.round(info.fps() * 100) / 100.0);
+            EncodedPacket packet;
+            while (isRunAllowed() && (packet = source.read()) != null) {
+                status.received(packet.size(), packet.receivedNanos());
+                deliver(packet);
+            }
+            return isRunAllowed() ? "end of stream" : "stopped";
+        } catch (Exception e) {
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        } finally {
+            current = null;
+            source.close();
+        }
+    }
+
+    private void deliver(EncodedPacket packet) {
+        Exchange exchange = createExchange(false);
+        try {
+            exchange.getIn().setBody(packet);
+            exchange.getIn().setHeader(JavacvConstants.CAMERA_ID, packet.cameraId());
+            exchange.getIn().setHeader(JavacvConstants.KEY_FRAME, packet.isVideoKeyFrame());
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        if (exchange.getException() != null) {
+            getExceptionHandler().handleException("camera " + packet.cameraId() + ": packet processing failed",
+                    exchange, exchange.getException());
+        }
+        releaseExchange(exchange, false);
+    }
+}

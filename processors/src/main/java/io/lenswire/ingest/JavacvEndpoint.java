@@ -1,0 +1,108 @@
+package io.lenswire.ingest;
+
+import java.time.Duration;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * One camera. Its stream address comes from {@link CameraSourceResolver} by camera id (so that a
+ * password never sits in an endpoint URI); {@code url} may name it directly for standalone use.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "javacv", title = "JavaCV camera",
+        syntax = "javacv:cameraId", consumerOnly = true, category = {Category.IOT, Category.NETWORKING},
+        headersClass = JavacvConstants.class)
+public class JavacvEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Camera id: letters, digits, '-' and '_'")
+    @Metadata(required = true)
+    private final String cameraId;
+
+    @UriParam(label = "consumer,security", secret = true,
+            description = "Stream URL (rtsp://, rtsps:// or a file). When unset it is looked up by camera id.")
+    private String url;
+    @UriParam(label = "consumer", defaultValue = "tcp", enums = "tcp,udp,http,https",
+            description = "RTSP lower transport")
+    private String transport = "tcp";
+    @UriParam(label = "consumer", defaultValue = "10000", javaType = "long",
+            description = "Longest wait in milliseconds for connect, DESCRIBE and stream probe")
+    private long connectTimeout = 10000;
+    @UriParam(label = "consumer", defaultValue = "5000", javaType = "long",
+            description = "Milliseconds without a packet after which the connection counts as lost")
+    private long readTimeout = 5000;
+    @UriParam(label = "consumer", defaultValue = "500", javaType = "long",
+            description = "First reconnect delay in milliseconds; doubles after each failure")
+    private long reconnectInitialDelay = 500;
+    @UriParam(label = "consumer", defaultValue = "5000", javaType = "long",
+            description = "Cap of the reconnect delay in milliseconds")
+    private long reconnectMaxDelay = 5000;
+    @UriParam(label = "consumer", defaultValue = "5",
+            description = "Failed attempts in a row after which the state is FAILED (retries continue)")
+    private int failedAfterAttempts = 5;
+    @UriParam(label = "consumer,advanced", defaultValue = "false",
+            description = "Restart a finite source (a file) at its end, timestamps rising")
+    private boolean loop;
+    @UriParam(label = "consumer,advanced", defaultValue = "false",
+            description = "Pace a file source in real time, like a live camera")
+    private boolean realtime;
+
+    public JavacvEndpoint(String uri, JavacvComponent component, String cameraId) {
+        super(uri, component);
+        this.cameraId = cameraId;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("javacv: is a consumer only endpoint");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        JavacvComponent component = (JavacvComponent) getComponent();
+        JavacvConsumer consumer = new JavacvConsumer(this, processor, component.statuses().register(cameraId));
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    PacketSource newSource(long generation) {
+        String address = url != null ? url : ((JavacvComponent) getComponent()).resolver().streamUrl(cameraId)
+                .orElseThrow(() -> new IllegalStateException("camera " + cameraId + " is not configured"));
+        return new LibavPacketSource(cameraId, address, sourceOptions(), generation);
+    }
+
+    SourceOptions sourceOptions() {
+        return new SourceOptions(transport, Duration.ofMillis(connectTimeout), Duration.ofMillis(readTimeout), loop, realtime);
+    }
+
+    @Override
+    protected String createEndpointUri() {
+        return "javacv:" + cameraId;
+    }
+
+    public String getCameraId() { return cameraId; }
+    public String getUrl() { return url; }
+    public void setUrl(String url) { this.url = url; }
+    public String getTransport() { return transport; }
+    public void setTransport(String transport) { this.transport = transport; }
+    public long getConnectTimeout() { return connectTimeout; }
+    public void setConnectTimeout(long connectTimeout) { this.connectTimeout = connectTimeout; }
+    public long getReadTimeout() { return readTimeout; }
+    public void setReadTimeout(long readTimeout) { this.readTimeout = readTimeout; }
+    public long getReconnectInitialDelay() { return reconnectInitialDelay; }
+    public void setReconnectInitialDelay(long d) { this.reconnectInitialDelay = d; }
+    public long getReconnectMaxDelay() { return reconnectMaxDelay; }
+    public void setReconnectMaxDelay(long d) { this.reconnectMaxDelay = d; }
+    public int getFailedAfterAttempts() { return failedAfterAttempts; }
+    public void setFailedAfterAttempts(int n) { this.failedAfterAttempts = n; }
+    public boolean isLoop() { return loop; }
+    public void setLoop(boolean loop) { this.loop = loop; }
+    public boolean isRealtime() { return realtime; }
+    public void setRealtime(boolean realtime) { this.realtime = realtime; }
+}

@@ -1,0 +1,283 @@
+package io.lenswire.ingest;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_seek_file;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * Reads encoded packets with libavformat directly, never decoding.
+ *
+ * <p>Why not {@code FFmpegFrameGrabber}: its {@code start()} holds a JVM-wide lock for the whole
+ * open + probe, so one camera that hangs until its timeout would block every other camera's
+ * connect; it also opens decoders we never use. Here every blocking libavformat call is bounded by
+ * an interrupt callback with a deadline, which also lets {@link #abort()} end it at once.
+ *
+ * <p>Thread-safety: one owner thread; only {@link #abort()} may come from another.
+ */
+final class LibavPacketSource implements PacketSource {
+
+    private static final long MICROS_PER_SECOND = 1_000_000L;
+
+    private final String cameraId;
+    private final String url;
+    private final SourceOptions options;
+    private final long generation;
+    private final DeadlineInterrupt interrupt = new DeadlineInterrupt();
+
+    private AVFormatContext context;
+    private AVPacket packet;
+    private StreamInfo info;
+    private int audioIndex = -1;
+
+    // looping and pacing of finite sources
+    private long loopOffsetMicros;
+    private long lastEndMicros;
+    private long firstDtsMicros = Long.MIN_VALUE;
+    private long paceStartNanos;
+
+    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation) {
+        this.cameraId = cameraId;
+        this.url = url;
+        this.options = options;
+        this.generation = generation;
+    }
+
+    @Override
+    public StreamInfo open() throws IOException {
+        context = avformat_alloc_context();
+        context.interrupt_callback().callback(interrupt);
+        AVDictionary dict = new AVDictionary(null);
+        try {
+            if (url.startsWith("rtsp")) {
+                av_dict_set(dict, "rtsp_transport", options.transport(), 0);
+                av_dict_set(dict, "timeout", Long.toString(options.readTimeout().toNanos() / 1000), 0);
+            }
+            interrupt.arm(options.connectTimeout());
+            int ret = avformat_open_input(context, url, null, dict);
+            if (ret < 0) {
+                context = null; // libavformat freed it
+                throw failure("could not open the stream", ret);
+            }
+            ret = avformat_find_stream_info(context, (PointerPointer<?>) null);
+            if (ret < 0) {
+                throw failure("could not read stream information", ret);
+            }
+        } finally {
+            av_dict_free(dict);
+        }
+        info = describeStreams();
+        packet = av_packet_alloc();
+        paceStartNanos = System.nanoTime();
+        return info;
+    }
+
+    private StreamInfo describeStreams() throws IOException {
+        int videoIndex = -1;
+        for (int i = 0; i < context.nb_streams(); i++) {
+            int type = context.streams(i).codecpar().codec_type();
+            if (type == AVMEDIA_TYPE_VIDEO && videoIndex < 0) {
+                videoIndex = i;
+            } else if (type == AVMEDIA_TYPE_AUDIO && audioIndex < 0) {
+                audioIndex = i;
+            }
+        }
+        if (videoIndex < 0) {
+            throw new IOException("the stream has no video");
+        }
+        AVStream video = context.streams(videoIndex);
+        AVCodecParameters par = video.codecpar();
+        AVRational rate = video.avg_frame_rate().num() > 0 ? video.avg_frame_rate() : video.r_frame_rate();
+        double fps = rate.den() == 0 ? 0 : (double) rate.num() / rate.den();
+        StreamInfo.AudioInfo audio = null;
+        if (audioIndex >= 0) {
+            AVStream a = context.streams(audioIndex);
+            AVCodecParameters ap = a.codecpar();
+            audio = new StreamInfo.AudioInfo(audioIndex, avcodec_get_name(ap.codec_id()).getString(), ap.codec_id(),
+                    ap.sample_rate(), ap.ch_layout().nb_channels(), a.time_base().num(), a.time_base().den(),
+                    copy(ap.extradata(), ap.extradata_size()));
+        }
+        return new StreamInfo(generation, videoIndex, avcodec_get_name(par.codec_id()).getString(), par.codec_id(),
+                par.width(), par.height(), fps, video.time_base().num(), video.time_base().den(),
+                copy(par.extradata(), par.extradata_size()), audio);
+    }
+
+    @Override
+    public EncodedPacket read() throws IOException {
+        while (true) {
+            interrupt.arm(options.readTimeout());
+            int ret = av_read_frame(context, packet);
+            if (ret == AVERROR_EOF()) {
+                if (!options.loop()) {
+                    return null;
+                }
+                rewind();
+                continue;
+            }
+            if (ret < 0) {
+                throw failure("stream read failed", ret);
+            }
+            try {
+                int index = packet.stream_index();
+                if (index != info.videoStreamIndex() && index != audioIndex) {
+                    continue;
+                }
+                return copyPacket(index);
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+    }
+
+    private EncodedPacket copyPacket(int index) throws IOException {
+        AVRational timeBase = context.streams(index).time_base();
+        long offset = loopOffsetMicros == 0 ? 0 : fromMicros(loopOffsetMicros, timeBase);
+        long pts = packet.pts() == AV_NOPTS_VALUE ? EncodedPacket.NO_TIMESTAMP : packet.pts() + offset;
+        long dts = packet.dts() == AV_NOPTS_VALUE ? EncodedPacket.NO_TIMESTAMP : packet.dts() + offset;
+        if (options.loop() || options.realtime()) {
+            trackFiniteSource(pts, dts, packet.duration(), timeBase);
+        }
+        byte[] data = copy(packet.data(), packet.size());
+        boolean video = index == info.videoStreamIndex();
+        return new EncodedPacket(cameraId, info, index, video, (packet.flags() & AV_PKT_FLAG_KEY) != 0,
+                pts, dts, packet.duration(), data, System.nanoTime());
+    }
+
+    /** Remembers where the clip ends (for the next loop) and sleeps to keep real-time pace. */
+    private void trackFiniteSource(long pts, long dts, long duration, AVRational timeBase) throws IOException {
+        long ts = dts != EncodedPacket.NO_TIMESTAMP ? dts : pts;
+        if (ts == EncodedPacket.NO_TIMESTAMP) {
+            return;
+        }
+        long micros = toMicros(ts, timeBase);
+        lastEndMicros = Math.max(lastEndMicros, micros + toMicros(Math.max(duration, 0), timeBase));
+        if (firstDtsMicros == Long.MIN_VALUE) {
+            firstDtsMicros = micros;
+        }
+        if (options.realtime()) {
+            long due = paceStartNanos + (micros - firstDtsMicros) * 1000;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                if (interrupt.aborted) {
+                    throw new IOException("stopped");
+                }
+                LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+        }
+    }
+
+    private void rewind() throws IOException {
+        int ret = avformat_seek_file(context, -1, Long.MIN_VALUE, 0, Long.MAX_VALUE, 0);
+        if (ret < 0) {
+            throw failure("could not loop the source", ret);
+        }
+        loopOffsetMicros = lastEndMicros - Math.max(0, firstDtsMicros);
+    }
+
+    @Override
+    public void abort() {
+        interrupt.aborted = true;
+    }
+
+    @Override
+    public void close() {
+        interrupt.aborted = true;
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
+        if (context != null) {
+            avformat_close_input(context);
+            context = null;
+        }
+        interrupt.close();
+    }
+
+    private IOException failure(String what, int code) {
+        if (interrupt.aborted) {
+            return new IOException("stopped");
+        }
+        if (interrupt.expired()) {
+            return new IOException(what + ": timed out");
+        }
+        return new IOException(what + ": " + errorText(code));
+    }
+
+    static String errorText(int code) {
+        byte[] buffer = new byte[256];
+        av_strerror(code, buffer, buffer.length);
+        int end = 0;
+        while (end < buffer.length && buffer[end] != 0) {
+            end++;
+        }
+        return new String(buffer, 0, end, java.nio.charset.StandardCharsets.UTF_8) + " (" + code + ")";
+    }
+
+    private static byte[] copy(BytePointer data, int size) {
+        byte[] bytes = new byte[Math.max(size, 0)];
+        if (size > 0 && data != null && !data.isNull()) {
+            data.position(0).get(bytes, 0, size);
+        }
+        return bytes;
+    }
+
+    private static long toMicros(long ts, AVRational tb) {
+        return ts * MICROS_PER_SECOND * tb.num() / tb.den();
+    }
+
+    private static long fromMicros(long micros, AVRational tb) {
+        return micros * tb.den() / (MICROS_PER_SECOND * tb.num());
+    }
+
+    /**
+     * libavformat polls this during every blocking call: returning 1 makes the call fail with
+     * AVERROR_EXIT. A deadline per call bounds hangs; {@code aborted} ends them on stop.
+     */
+    private static final class DeadlineInterrupt extends AVIOInterruptCB.Callback_Pointer {
+        volatile boolean aborted;
+        private volatile long deadlineNanos;
+
+        void arm(Duration timeout) {
+            deadlineNanos = System.nanoTime() + timeout.toNanos();
+        }
+
+        boolean expired() {
+            return System.nanoTime() - deadlineNanos > 0;
+        }
+
+        @Override
+        public int call(Pointer opaque) {
+            return aborted || expired() ? 1 : 0;
+        }
+    }
+}
