@@ -65,6 +65,7 @@ final class LibavPacketSource implements PacketSource {
     private long lastEndMicros;
     private long firstDtsMicros = Long.MIN_VALUE;
     private long paceStartNanos;
+    private long openStartedNanos;
 
     LibavPacketSource(String cameraId, String url, SourceOptions options, long generation) {
         this.cameraId = cameraId;
@@ -84,6 +85,7 @@ final class LibavPacketSource implements PacketSource {
                 av_dict_set(dict, "timeout", Long.toString(options.readTimeout().toNanos() / 1000), 0);
             }
             interrupt.arm(options.connectTimeout());
+            openStartedNanos = System.nanoTime();
             int ret = avformat_open_input(context, url, null, dict);
             if (ret < 0) {
                 context = null; // libavformat freed it
@@ -227,10 +229,15 @@ final class LibavPacketSource implements PacketSource {
         if (interrupt.aborted) {
             return new IOException("stopped");
         }
-        if (interrupt.expired()) {
-            return new IOException(what + ": timed out");
+        if (interrupt.expired() || silentForReadTimeout()) {
+            return new IOException(what + ": timed out (no answer)");
         }
         return new IOException(what + ": " + errorText(code));
+    }
+
+    /** libavformat reports a socket timeout during the RTSP handshake as "invalid data"; say what it was. */
+    private boolean silentForReadTimeout() {
+        return info == null && System.nanoTime() - openStartedNanos >= options.readTimeout().toNanos() - 50_000_000L;
     }
 
     static String errorText(int code) {

@@ -1,0 +1,59 @@
+package io.lenswire.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class GopCacheTest {
+
+    private static final StreamInfo FIRST = stream(1);
+    private static final StreamInfo SECOND = stream(2);
+
+    private static StreamInfo stream(long generation) {
+        return new StreamInfo(generation, 0, "h264", 27, 1280, 720, 25, 1, 90000, new byte[0], null);
+    }
+
+    private static EncodedPacket video(StreamInfo stream, long dts, boolean key) {
+        return new EncodedPacket("cam", stream, 0, true, key, dts, dts, 3600, new byte[10], 0);
+    }
+
+    private static EncodedPacket audio(long dts) {
+        return new EncodedPacket("cam", FIRST, 1, false, true, dts, dts, 1024, new byte[4], 0);
+    }
+
+    @Test
+    void startsAtAKeyFrameAndRestartsAtTheNext() {
+        GopCache cache = new GopCache(100);
+        cache.add(video(FIRST, 0, false));
+        cache.add(audio(0));
+        assertThat(cache.snapshot()).as("nothing before the first key frame").isEmpty();
+
+        cache.add(video(FIRST, 3600, true));
+        cache.add(audio(3600));
+        cache.add(video(FIRST, 7200, false));
+        assertThat(cache.snapshot()).extracting(EncodedPacket::dts).containsExactly(3600L, 3600L, 7200L);
+
+        cache.add(video(FIRST, 10800, true));
+        assertThat(cache.snapshot()).extracting(EncodedPacket::dts).containsExactly(10800L);
+    }
+
+    @Test
+    void aNewConnectionDropsTheOldGop() {
+        GopCache cache = new GopCache(100);
+        cache.add(video(FIRST, 0, true));
+        cache.add(video(SECOND, 50, false));
+        assertThat(cache.snapshot()).isEmpty();
+        cache.add(video(SECOND, 100, true));
+        assertThat(cache.snapshot()).hasSize(1).allMatch(p -> p.stream() == SECOND);
+    }
+
+    @Test
+    void staysBoundedWhenKeyFramesStop() {
+        GopCache cache = new GopCache(5);
+        cache.add(video(FIRST, 0, true));
+        for (int i = 1; i < 20; i++) {
+            cache.add(video(FIRST, i * 3600L, false));
+            assertThat(cache.snapshot().size()).isLessThanOrEqualTo(5);
+        }
+    }
+}
