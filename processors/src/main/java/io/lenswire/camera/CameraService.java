@@ -22,9 +22,12 @@ public class CameraService {
     private final CameraStatusRegistry statuses;
     private final CameraMetrics metrics;
     private final LenswireProperties properties;
+    private final List<CameraLifecycleListener> listeners;
 
     public CameraService(CameraDirectory directory, CameraRepository repository, CameraRoutes routes,
-                         CameraStatusRegistry statuses, CameraMetrics metrics, LenswireProperties properties) {
+                         CameraStatusRegistry statuses, CameraMetrics metrics, LenswireProperties properties,
+                         List<CameraLifecycleListener> listeners) {
+        this.listeners = listeners;
         this.directory = directory;
         this.repository = repository;
         this.routes = routes;
@@ -71,6 +74,7 @@ public class CameraService {
         if (camera.isEmpty()) {
             return false;
         }
+        listeners.forEach(l -> l.cameraRemoving(cameraId));
         routes.stop(cameraId);
         directory.remove(cameraId);
         repository.delete(cameraId);

@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class DemoClip {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoClip.class);
-    static final int WIDTH = 1280;
-    static final int HEIGHT = 720;
-    static final int FPS = 25;
-    static final int SECONDS = 8;
+    public static final int WIDTH = 1280;
+    public static final int HEIGHT = 720;
+    public static final int FPS = 25;
+    public static final int SECONDS = 8;
     private static final String FILE_NAME = "demo-720p25-v1.mp4";
 
     private DemoClip() {

@@ -1,5 +1,8 @@
 package io.lenswire.ingest;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.QueueReference;
@@ -9,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * Decides whether a packet may enter a branch queue ({@code seda:<branch>-<camera>}) without
  * blocking ingest: no subscriber means nothing to do; a full queue means the branch is slow, so
- * the packet is dropped and counted. The ingest thread is the only producer of each queue, so
+ * the packet is dropped and counted, and so is everything after it until the next key frame (a
+ * decoder or muxer can only resume there). The ingest thread is the only producer of each queue, so
  * "has room now" still holds when it offers right after.
  */
 @Component("fanOutGate")
@@ -18,6 +22,8 @@ public class FanOutGate {
     private final SedaComponent seda;
     private final CameraStatusRegistry statuses;
     private final BranchDropMetrics dropMetrics;
+    /** Branch queues that dropped a packet and wait for a key frame; touched by ingest threads only. */
+    private final Set<String> resyncing = ConcurrentHashMap.newKeySet();
 
     public FanOutGate(CamelContext camelContext, CameraStatusRegistry statuses, BranchDropMetrics dropMetrics) {
         this.seda = camelContext.getComponent("seda", SedaComponent.class);
@@ -31,11 +37,24 @@ public class FanOutGate {
         if (queue == null || !queue.hasConsumers()) {
             return false;
         }
+        String key = branch + "-" + cameraId;
+        if (resyncing.contains(key)) {
+            if (!exchange.getIn().getHeader(JavacvConstants.KEY_FRAME, false, Boolean.class)) {
+                countDrop(cameraId, branch);
+                return false;
+            }
+            resyncing.remove(key);
+        }
         if (queue.getQueue().remainingCapacity() > 0) {
             return true;
         }
+        resyncing.add(key); // a branch that lost a packet gets nothing until the next key frame
+        countDrop(cameraId, branch);
+        return false;
+    }
+
+    private void countDrop(String cameraId, String branch) {
         statuses.find(cameraId).ifPresent(CameraStatus::dropped);
         dropMetrics.dropped(cameraId, branch);
-        return false;
     }
 }

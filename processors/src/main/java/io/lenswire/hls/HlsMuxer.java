@@ -1,0 +1,298 @@
+package io.lenswire.hls;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lenswire.ingest.EncodedPacket;
+import io.lenswire.ingest.StreamInfo;
+
+/**
+ * Copies one camera's packets into fMP4 HLS with libavformat's {@code hls} muxer: no decoding,
+ * no encoding. Shared by every viewer of the camera.
+ *
+ * <p>Defaults: 2 s segments cut at key frames (first one 0.5 s), 5 in the playlist, older ones
+ * deleted, independent segments, H.265 tagged {@code hvc1} so Safari plays it, AAC audio carried,
+ * other audio dropped. Starts at a key frame, rebases timestamps to zero and drops packets whose
+ * DTS does not increase (a shared RTSP stream may start mid-GOP with odd timestamps). A new
+ * connection to the camera restarts the muxer on the same playlist with a discontinuity.
+ *
+ * <p>Thread-safety: not thread-safe; one owner thread (the camera's HLS route consumer) calls
+ * {@link #write} and {@link #close}.
+ */
+public final class HlsMuxer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HlsMuxer.class);
+    static final String PLAYLIST = "index.m3u8";
+    static final String INIT_SEGMENT = "init.mp4";
+    private static final long MICROS = 1_000_000L;
+
+    private final String cameraId;
+    private final Path directory;
+    private final HlsProperties settings;
+
+    private AVFormatContext output;
+    private AVPacket packet;
+    private StreamInfo stream;
+    private int videoOut = -1;
+    private int audioOut = -1;
+    private AVRational videoTimeBase;
+    private AVRational audioTimeBase;
+    private long originMicros = Long.MIN_VALUE;
+    private long lastVideoDts = Long.MIN_VALUE;
+    private long lastAudioDts = Long.MIN_VALUE;
+    private long timelineMicros;
+    private long droppedPackets;
+    private long writtenPackets;
+    private boolean audioDroppedReported;
+    private int openCount;
+    private boolean headerWritten;
+
+    public HlsMuxer(String cameraId, Path directory, HlsProperties settings) {
+        this.cameraId = cameraId;
+        this.directory = directory;
+        this.settings = settings;
+    }
+
+    /** Starts from a cached GOP: whatever of it belongs to the current connection. */
+    public void prime(List<EncodedPacket> gop) throws IOException {
+        for (EncodedPacket p : gop) {
+            write(p);
+        }
+    }
+
+    public void write(EncodedPacket p) throws IOException {
+        if (stream != p.stream()) {
+            if (!p.isVideoKeyFrame()) {
+                droppedPackets++; // wait for a key frame of the new connection
+                return;
+            }
+            reopenFor(p.stream());
+        }
+        boolean video = p.video();
+        if (!video && audioOut < 0) {
+            return;
+        }
+        long ts = p.dts() != EncodedPacket.NO_TIMESTAMP ? p.dts() : p.pts();
+        if (ts == EncodedPacket.NO_TIMESTAMP) {
+            droppedPackets++;
+            return;
+        }
+        AVRational tb = video ? videoTimeBase : audioTimeBase;
+        if (originMicros == Long.MIN_VALUE) {
+            if (!p.isVideoKeyFrame()) {
+                droppedPackets++;
+                return;
+            }
+            originMicros = toMicros(ts, tb) - timelineMicros;
+        }
+        long offset = fromMicros(originMicros, tb);
+        long dts = ts - offset;
+        long pts = p.pts() == EncodedPacket.NO_TIMESTAMP ? dts : p.pts() - offset;
+        long last = video ? lastVideoDts : lastAudioDts;
+        if (dts <= last || dts < 0) {
+            droppedPackets++;
+            return;
+        }
+        if (video) {
+            lastVideoDts = dts;
+            timelineMicros = Math.max(timelineMicros, toMicros(dts + Math.max(p.duration(), 0), tb));
+        } else {
+            lastAudioDts = dts;
+        }
+        writePacket(p, video ? videoOut : audioOut, tb, pts, dts);
+    }
+
+    private void writePacket(EncodedPacket p, int outIndex, AVRational tb, long pts, long dts) throws IOException {
+        int ret = av_new_packet(packet, p.size());
+        if (ret < 0) {
+            throw new IOException("camera " + cameraId + ": out of memory for a packet");
+        }
+        packet.data().position(0).put(p.data(), 0, p.size());
+        packet.stream_index(outIndex);
+        packet.pts(pts);
+        packet.dts(dts);
+        packet.duration(Math.max(p.duration(), 0));
+        packet.flags(p.keyFrame() ? AV_PKT_FLAG_KEY : 0);
+        av_packet_rescale_ts(packet, tb, output.streams(outIndex).time_base());
+        ret = av_interleaved_write_frame(output, packet); // takes the packet's reference
+        if (ret < 0) {
+            droppedPackets++;
+            LOG.debug("camera {}: HLS write failed ({})", cameraId, ret);
+            return;
+        }
+        writtenPackets++;
+    }
+
+    private void reopenFor(StreamInfo info) throws IOException {
+        boolean continuing = output != null;
+        closeOutput();
+        stream = info;
+        originMicros = Long.MIN_VALUE;
+        lastVideoDts = Long.MIN_VALUE;
+        lastAudioDts = Long.MIN_VALUE;
+        openOutput(info, continuing);
+        openCount++;
+    }
+
+    private void openOutput(StreamInfo info, boolean appendWithDiscontinuity) throws IOException {
+        output = new AVFormatContext(null);
+        int ret = avformat_alloc_output_context2(output, null, "hls", directory.resolve(PLAYLIST).toString());
+        if (ret < 0) {
+            output = null;
+            throw new IOException("camera " + cameraId + ": cannot create the HLS muxer (" + ret + ")");
+        }
+        videoTimeBase = av_make_q(info.timeBaseNum(), info.timeBaseDen());
+        AVStream video = avformat_new_stream(output, null);
+        AVCodecParameters par = video.codecpar();
+        par.codec_type(AVMEDIA_TYPE_VIDEO);
+        par.codec_id(info.codecId());
+        par.width(info.width());
+        par.height(info.height());
+        if ("hevc".equals(info.codec())) {
+            par.codec_tag(tag('h', 'v', 'c', '1'));
+        }
+        setExtradata(par, info.extradata());
+        video.time_base(videoTimeBase);
+        videoOut = video.index();
+        audioOut = -1;
+        StreamInfo.AudioInfo a = info.audio();
+        if (a != null && "aac".equals(a.codec())) {
+            audioTimeBase = av_make_q(a.timeBaseNum(), a.timeBaseDen());
+            AVStream audio = avformat_new_stream(output, null);
+            AVCodecParameters ap = audio.codecpar();
+            ap.codec_type(AVMEDIA_TYPE_AUDIO);
+            ap.codec_id(a.codecId());
+            ap.sample_rate(a.sampleRate());
+            ap.ch_layout().nb_channels(a.channels());
+            setExtradata(ap, a.extradata());
+            audio.time_base(audioTimeBase);
+            audioOut = audio.index();
+        } else if (a != null && !audioDroppedReported) {
+            audioDroppedReported = true;
+            LOG.info("camera {}: {} audio is not carried into HLS (only AAC is)", cameraId, a.codec());
+        }
+        AVDictionary options = new AVDictionary(null);
+        try {
+            av_dict_set(options, "hls_time", seconds(settings.getSegmentDuration().toMillis()), 0);
+            av_dict_set(options, "hls_init_time", seconds(settings.getFirstSegmentDuration().toMillis()), 0);
+            av_dict_set(options, "hls_list_size", Integer.toString(settings.getListSize()), 0);
+            av_dict_set(options, "hls_delete_threshold", "1", 0);
+            av_dict_set(options, "hls_segment_type", "fmp4", 0);
+            av_dict_set(options, "hls_fmp4_init_filename", INIT_SEGMENT, 0);
+            av_dict_set(options, "hls_segment_filename", directory.resolve("seg_%06d.m4s").toString(), 0);
+            String flags = "delete_segments+independent_segments+temp_file+omit_endlist+program_date_time";
+            if (appendWithDiscontinuity) {
+                flags += "+append_list+discont_start";
+            }
+            av_dict_set(options, "hls_flags", flags, 0);
+            ret = avformat_write_header(output, options);
+        } finally {
+            av_dict_free(options);
+        }
+        if (ret < 0) {
+            closeOutput();
+            throw new IOException("camera " + cameraId + ": cannot start HLS output (" + ret + ")");
+        }
+        headerWritten = true;
+        if (packet == null) {
+            packet = av_packet_alloc();
+        }
+    }
+
+    private static void setExtradata(AVCodecParameters par, byte[] extradata) {
+        if (extradata == null || extradata.length == 0) {
+            return;
+        }
+        BytePointer data = new BytePointer(av_malloc(extradata.length + AV_INPUT_BUFFER_PADDING_SIZE))
+                .capacity(extradata.length + AV_INPUT_BUFFER_PADDING_SIZE);
+        data.position(0).put(Arrays.copyOf(extradata, extradata.length + AV_INPUT_BUFFER_PADDING_SIZE));
+        par.extradata(data);
+        par.extradata_size(extradata.length);
+    }
+
+    private void closeOutput() {
+        if (output == null) {
+            return;
+        }
+        if (headerWritten) {
+            av_write_trailer(output);
+            headerWritten = false;
+        }
+        avformat_free_context(output); // also frees the streams' extradata
+        output = null;
+    }
+
+    public long droppedPackets() {
+        return droppedPackets;
+    }
+
+    public long writtenPackets() {
+        return writtenPackets;
+    }
+
+    /** How many times the output was (re)opened: 1 + reconnects seen. */
+    public int openCount() {
+        return openCount;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public void close() {
+        closeOutput();
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.3f", millis / 1000.0);
+    }
+
+    private static int tag(char a, char b, char c, char d) {
+        return a | (b << 8) | (c << 16) | (d << 24);
+    }
+
+    private static long toMicros(long ts, AVRational tb) {
+        return ts * MICROS * tb.num() / tb.den();
+    }
+
+    private static long fromMicros(long micros, AVRational tb) {
+        return micros * tb.den() / (MICROS * tb.num());
+    }
+}

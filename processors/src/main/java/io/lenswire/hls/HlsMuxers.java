@@ -1,0 +1,199 @@
+package io.lenswire.hls;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+import io.lenswire.camera.CameraLifecycleListener;
+import io.lenswire.config.LenswireProperties;
+import io.lenswire.ingest.EncodedPacket;
+import io.lenswire.ingest.GopCacheRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * On-demand lifecycle of the per-camera HLS muxers: started by the first viewer, fed by the
+ * camera's {@code seda:hls-<camera>} branch through the {@code camera-hls} route template, stopped
+ * (route removed, muxer closed, files deleted) when no live session and no request has been seen
+ * for the idle timeout. One muxer per camera, whatever the number of viewers.
+ */
+@Component("hlsMuxers")
+public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HlsMuxers.class);
+    static final String TEMPLATE_ID = "camera-hls";
+    private static final long SWEEP_SECONDS = 1;
+
+    private final CamelContext camelContext;
+    private final GopCacheRegistry gopCaches;
+    private final HlsProperties settings;
+    private final LenswireProperties properties;
+    private final ViewerPresence presence;
+    private final Map<String, Slot> running = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hls-idle-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A running muxer and when a viewer last asked for its files. */
+    static final class Slot {
+        final HlsMuxer muxer;
+        volatile long lastRequestNanos = System.nanoTime();
+        boolean primed;
+
+        Slot(HlsMuxer muxer) {
+            this.muxer = muxer;
+        }
+    }
+
+    public HlsMuxers(CamelContext camelContext, GopCacheRegistry gopCaches, HlsProperties settings,
+                     LenswireProperties properties, ObjectProvider<ViewerPresence> presence, MeterRegistry meters) {
+        this.camelContext = camelContext;
+        this.gopCaches = gopCaches;
+        this.settings = settings;
+        this.properties = properties;
+        // without a session service only the idle timeout keeps a muxer alive
+        this.presence = presence.getIfAvailable(() -> cameraId -> false);
+        Gauge.builder("lenswire.hls.muxers.active", running, Map::size)
+                .description("HLS muxers running (one per watched camera)").register(meters);
+        sweeper.scheduleWithFixedDelay(this::stopIdle, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public static String routeId(String cameraId) {
+        return "hls-" + cameraId;
+    }
+
+    public Path directory(String cameraId) {
+        return properties.getDataDir().resolve("hls").resolve(cameraId).toAbsolutePath();
+    }
+
+    /** Starts the camera's muxer unless it runs; marks it as just requested either way. */
+    public synchronized void ensureRunning(String cameraId) {
+        Slot slot = running.get(cameraId);
+        if (slot != null) {
+            slot.lastRequestNanos = System.nanoTime();
+            return;
+        }
+        Path dir = directory(cameraId);
+        try {
+            deleteTree(dir);
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        running.put(cameraId, new Slot(new HlsMuxer(cameraId, dir, settings)));
+        try {
+            TemplatedRouteBuilder.builder(camelContext, TEMPLATE_ID)
+                    .routeId(routeId(cameraId))
+                    .parameter("cameraId", cameraId)
+                    .parameter("branchQueueSize", properties.getIngest().getBranchQueueSize())
+                    .add();
+        } catch (RuntimeException e) {
+            running.remove(cameraId).muxer.close();
+            throw e;
+        }
+        LOG.info("camera {}: HLS muxer started", cameraId);
+    }
+
+    public boolean isRunning(String cameraId) {
+        return running.containsKey(cameraId);
+    }
+
+    public void touch(String cameraId) {
+        Slot slot = running.get(cameraId);
+        if (slot != null) {
+            slot.lastRequestNanos = System.nanoTime();
+        }
+    }
+
+    /** Route step of {@code camera-hls}: the branch's consumer thread is the muxer's only writer. */
+    public void write(@Body EncodedPacket packet) throws IOException {
+        Slot slot = running.get(packet.cameraId());
+        if (slot == null) {
+            return;
+        }
+        if (!slot.primed) {
+            slot.primed = true;
+            slot.muxer.prime(gopCaches.snapshot(packet.cameraId()).stream()
+                    .filter(p -> p.stream() == packet.stream()).toList());
+        }
+        slot.muxer.write(packet);
+    }
+
+    void stopIdle() {
+        long idleNanos = settings.getIdleTimeout().toNanos();
+        for (Map.Entry<String, Slot> e : running.entrySet()) {
+            String cameraId = e.getKey();
+            boolean idle = System.nanoTime() - e.getValue().lastRequestNanos > idleNanos;
+            if (idle && !presence.hasLiveSession(cameraId)) {
+                stop(cameraId);
+            }
+        }
+    }
+
+    /** Removes the route first (its thread is the writer), then closes the muxer and deletes its files. */
+    public synchronized void stop(String cameraId) {
+        Slot slot = running.get(cameraId);
+        if (slot == null) {
+            return;
+        }
+        try {
+            String routeId = routeId(cameraId);
+            if (camelContext.getRoute(routeId) != null) {
+                camelContext.getRouteController().stopRoute(routeId);
+                camelContext.removeRoute(routeId);
+            }
+        } catch (Exception e) {
+            LOG.warn("camera {}: could not stop the HLS route: {}", cameraId, e.getMessage());
+        }
+        running.remove(cameraId);
+        slot.muxer.close();
+        try {
+            deleteTree(slot.muxer.directory());
+        } catch (IOException e) {
+            LOG.warn("camera {}: could not delete HLS files: {}", cameraId, e.getMessage());
+        }
+        LOG.info("camera {}: HLS muxer stopped ({} packets written, {} dropped)", cameraId,
+                slot.muxer.writtenPackets(), slot.muxer.droppedPackets());
+    }
+
+    @Override
+    public void cameraRemoving(String cameraId) {
+        stop(cameraId);
+    }
+
+    @Override
+    public void destroy() {
+        sweeper.shutdownNow();
+        running.keySet().forEach(this::stop);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
