@@ -9,6 +9,7 @@ import org.apache.camel.support.DefaultComponent;
  * The {@code javacv:} component: a consumer per camera that reads encoded packets from RTSP (or a
  * file) through FFmpeg and emits one exchange per packet, without decoding.
  */
+@org.apache.camel.spi.annotations.Component("javacv")
 public class JavacvComponent extends DefaultComponent {
 
     private final CameraSourceResolver resolver;
