@@ -33,7 +33,7 @@ public class FanOutGate {
 
     public boolean admit(Exchange exchange, String branch) {
         String cameraId = exchange.getIn().getHeader(JavacvConstants.CAMERA_ID, String.class);
-        QueueReference queue = seda.getQueueReference(branch + "-" + cameraId);
+        QueueReference queue = seda.getQueueReference("seda://" + branch + "-" + cameraId);
         if (queue == null || !queue.hasConsumers()) {
             return false;
         }
