@@ -16,13 +16,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class JsonErrorController implements ErrorController {
 
-    @RequestMapping(value = "/error", produces = MediaType.APPLICATION_JSON_VALUE)
+    // No `produces`: a client that asks for text/html (a browser) would then match no mapping and
+    // get an empty 406; the preset content type below makes Spring write JSON whatever Accept says.
+    @RequestMapping("/error")
     public ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i && i >= 400 ? i : 500;
         HttpStatus known = HttpStatus.resolve(status);
         String reason = known == null ? "error" : known.getReasonPhrase();
         String error = reason.toLowerCase().replace(' ', '_');
-        return ResponseEntity.status(status).body(ApiResponses.errorBody(error, reason));
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(ApiResponses.errorBody(error, reason));
     }
 }

@@ -7,8 +7,11 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 /** Reads a JSON request body with the limits every endpoint shares: JSON only, 64 KB, an object. */
 @Component
@@ -16,10 +19,15 @@ public class JsonRequests {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private final ObjectMapper json;
+    private final ObjectReader json;
 
     public JsonRequests(ObjectMapper json) {
-        this.json = json;
+        // Strict on purpose: by default Jackson stops after the first value (so `{...} garbage` would
+        // pass) and lets a repeated key silently win, so a proxy or log reading the first camera_id
+        // could see a different request than we act on.
+        this.json = json.reader()
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     public JsonNode readObject(Exchange exchange) {

@@ -45,6 +45,10 @@ public final class StreamUrls {
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             return "rtsp_url must name a host";
         }
+        // java.net.URI takes any digits as a port; FFmpeg would only fail later, camera by camera
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            return "rtsp_url has a port outside 1-65535";
+        }
         return null;
     }
 }
