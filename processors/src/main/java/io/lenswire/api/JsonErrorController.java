@@ -12,17 +12,22 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Whatever fails outside a route (unknown path, servlet error) still answers in JSON, never HTML. */
+/**
+ * Whatever fails outside a route (unknown path, method not allowed, servlet error) still answers in
+ * the API's JSON error body, never HTML, whatever the request's Accept header says.
+ */
 @RestController
 public class JsonErrorController implements ErrorController {
 
-    @RequestMapping(value = "/error", produces = MediaType.APPLICATION_JSON_VALUE)
+    @RequestMapping("/error")
     public ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i && i >= 400 ? i : 500;
         HttpStatus known = HttpStatus.resolve(status);
         String reason = known == null ? "error" : known.getReasonPhrase();
         String error = reason.toLowerCase().replace(' ', '_');
-        return ResponseEntity.status(status).body(ApiResponses.errorBody(error, reason));
+        // a preset Content-Type skips content negotiation: a browser (Accept: text/html) gets JSON, not a 406
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(ApiResponses.errorBody(error, reason));
     }
 }
