@@ -1,0 +1,315 @@
+package io.lenswire.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.lenswire.it.support.Api;
+import io.lenswire.it.support.LenswireProcess;
+import io.lenswire.it.support.OpenApiDocument;
+import io.lenswire.it.support.OpenApiDocument.Operation;
+import io.lenswire.it.support.Wait;
+
+/**
+ * Keeps docs/openapi.yaml true: the server serves it, every documented path + method answers with
+ * a status the document lists for it, every documented error status that can be provoked from
+ * outside really happens, and every answer (success or error) matches the documented media type and
+ * schema, strictly (no undocumented field, no missing required one).
+ */
+class OpenApiIT {
+
+    /** A camera id no test creates: path parameters are filled with it. */
+    private static final String UNKNOWN_ID = "openapi-it-unknown";
+    /** More than the 64 KB the API accepts. */
+    private static final String TOO_LARGE = "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}";
+
+    private static LenswireProcess app;
+    private static Api api;
+    private static String served;
+    private static OpenApiDocument doc;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() {
+        app = LenswireProcess.start("openapi");
+        api = app.api();
+        HttpResponse<String> r = send(request("/api/openapi.yaml").GET(), "GET /api/openapi.yaml");
+        assertThat(r.statusCode()).isEqualTo(200);
+        served = r.body();
+        doc = OpenApiDocument.parse(served);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void theServedDocumentIsDocsOpenapiYamlAsYaml() throws IOException {
+        HttpResponse<String> r = send(request("/api/openapi.yaml").GET(), "GET /api/openapi.yaml");
+        assertThat(OpenApiDocument.baseType(r.headers().firstValue("Content-Type").orElse(""))).isEqualTo("application/yaml");
+        assertThat(doc.root().path("openapi").asText()).isEqualTo("3.0.3");
+        assertThat(doc.root().path("paths").has("/api/openapi.yaml")).as("the document describes itself").isTrue();
+        Path source = Path.of(System.getProperty("lenswire.openapi", "../docs/openapi.yaml"));
+        assertThat(served).as("the jar serves the current docs/openapi.yaml (rebuild the jar after editing it)")
+                .isEqualTo(Files.readString(source, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyDocumentedOperationAnswersWithADocumentedStatusAndSchema() {
+        List<String> problems = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        try {
+            for (Operation op : doc.operations()) {
+                HttpRequest.Builder builder = request(fill(op.path()));
+                if (op.needsApiKey()) {
+                    builder.header("X-API-Key", LenswireProcess.API_KEY);
+                }
+                Optional<JsonNode> example = requestExample(op);
+                if (example.isPresent()) {
+                    builder.header("Content-Type", "application/json")
+                            .method(op.method().toUpperCase(Locale.ROOT), HttpRequest.BodyPublishers.ofString(example.get().toString()));
+                    created.add(example.get().path("camera_id").asText());
+                } else {
+                    builder.method(op.method().toUpperCase(Locale.ROOT), HttpRequest.BodyPublishers.noBody());
+                }
+                HttpResponse<String> r = send(builder, op.id());
+                if (!op.documents(r.statusCode())) {
+                    problems.add(op.id() + " answered " + r.statusCode() + ", documented: " + op.statuses() + "; body " + r.body());
+                    continue;
+                }
+                problems.addAll(conformance(op, r));
+            }
+        } finally {
+            created.stream().filter(id -> !id.isEmpty())
+                    .forEach(id -> api.delete("/api/stream/cameras/" + id));
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void documentedErrorStatusesHappenWithTheDocumentedBody() {
+        List<String> problems = new ArrayList<>();
+        List<String> provoked = new ArrayList<>();
+        List<String> cleanup = new ArrayList<>();
+        try {
+            for (Operation op : doc.operations()) {
+                for (String code : op.statuses()) {
+                    int status = Integer.parseInt(code);
+                    Optional<HttpRequest.Builder> provocation = provoke(op, status, cleanup);
+                    if (provocation.isEmpty()) {
+                        continue;
+                    }
+                    HttpResponse<String> r = send(provocation.get(), op.id() + " for " + status);
+                    provoked.add(op.id() + " " + status);
+                    if (r.statusCode() != status) {
+                        problems.add(op.id() + ": provoking " + status + " gave " + r.statusCode() + ": " + r.body());
+                        continue;
+                    }
+                    problems.addAll(conformance(op, r));
+                    if (status == 405 && r.headers().firstValue("Allow").isEmpty()) {
+                        problems.add(op.id() + ": 405 without an Allow header");
+                    }
+                }
+            }
+        } finally {
+            cleanup.forEach(id -> api.delete("/api/stream/cameras/" + id));
+        }
+        assertThat(provoked).as("error statuses provoked").contains(
+                "POST /api/stream/cameras/add 400", "POST /api/stream/cameras/add 401", "POST /api/stream/cameras/add 409",
+                "POST /api/stream/cameras/add 413", "POST /api/stream/cameras/add 415",
+                "DELETE /api/stream/cameras/{camera_id} 404", "GET /api/stream/health 405", "GET /actuator/prometheus 406");
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void statusAndHealthCarryEveryDocumentedProperty() {
+        Wait.until("demo camera STREAMING", Duration.ofSeconds(60), () -> api.state("demo").equals("STREAMING"));
+        Operation status = operation("get", "/api/stream/cameras/status");
+        HttpResponse<String> r = send(request(status.path()).header("X-API-Key", LenswireProcess.API_KEY).GET(), status.id());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(conformance(status, r)).isEmpty();
+        JsonNode cameras = json(r.body()).path("cameras");
+        assertThat(cameras.size()).as("cameras in the status answer").isPositive();
+        // a streaming camera fills the nullable stream fields, so their types are checked too
+        assertThat(cameras.get(0).path("codec").isNull()).isFalse();
+
+        Operation health = operation("get", "/api/stream/health");
+        r = send(request(health.path()).GET(), health.id());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(conformance(health, r)).isEmpty();
+        assertThat(json(r.body()).path("status").asText()).isEqualTo("healthy");
+    }
+
+    @Test
+    void everyExampleMatchesItsSchema() {
+        List<String> problems = new ArrayList<>();
+        for (Operation op : doc.operations()) {
+            checkExamples(op.id() + " request", doc.resolve(op.node().path("requestBody")), problems);
+            for (Iterator<Map.Entry<String, JsonNode>> responses = op.node().path("responses").fields(); responses.hasNext(); ) {
+                Map.Entry<String, JsonNode> response = responses.next();
+                checkExamples(op.id() + " " + response.getKey(), doc.resolve(response.getValue()), problems);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    // --- how each documented error status is provoked from outside (empty: cannot be, e.g. 500, 503) ---
+
+    private static Optional<HttpRequest.Builder> provoke(Operation op, int status, List<String> cleanup) {
+        String method = op.method().toUpperCase(Locale.ROOT);
+        String path = fill(op.path());
+        HttpRequest.Builder withKey = request(path).header("X-API-Key", LenswireProcess.API_KEY);
+        return switch (status) {
+            case 400 -> op.hasJsonBody()
+                    ? Optional.of(withKey.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString("{}")))
+                    : Optional.empty();
+            case 401 -> op.needsApiKey()
+                    ? Optional.of(request(path).header("Content-Type", "application/json").method(method, bodyFor(op)))
+                    : Optional.empty();
+            case 404 -> op.hasPathParameter() ? Optional.of(withKey.method(method, HttpRequest.BodyPublishers.noBody())) : Optional.empty();
+            case 405 -> Optional.of(withKey.method(undocumentedMethod(op.path()), HttpRequest.BodyPublishers.noBody()));
+            case 406 -> Optional.of(withKey.header("Accept", "text/html").method(method, HttpRequest.BodyPublishers.noBody()));
+            case 409 -> requestExample(op).map(example -> {
+                // the example once to be sure it exists, then the request under test repeats it
+                send(request(path).header("X-API-Key", LenswireProcess.API_KEY).header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(example.toString())), op.id() + " (first)");
+                cleanup.add(example.path("camera_id").asText());
+                return withKey.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(example.toString()));
+            });
+            case 413 -> Optional.of(withKey.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(TOO_LARGE)));
+            case 415 -> Optional.of(withKey.header("Content-Type", "application/x-www-form-urlencoded")
+                    .method(method, HttpRequest.BodyPublishers.ofString("camera_id=x")));
+            default -> Optional.empty();
+        };
+    }
+
+    private static HttpRequest.BodyPublisher bodyFor(Operation op) {
+        return requestExample(op).map(e -> HttpRequest.BodyPublishers.ofString(e.toString()))
+                .orElse(HttpRequest.BodyPublishers.noBody());
+    }
+
+    /** A method no operation of the path documents (so the path must answer 405). */
+    private static String undocumentedMethod(String path) {
+        for (String candidate : List.of("put", "patch", "post", "delete")) {
+            if (!doc.root().path("paths").path(path).has(candidate)) {
+                return candidate.toUpperCase(Locale.ROOT);
+            }
+        }
+        throw new AssertionError(path + " documents every method");
+    }
+
+    // --- conformance of one answer to the document ---
+
+    private static List<String> conformance(Operation op, HttpResponse<String> r) {
+        List<String> problems = new ArrayList<>();
+        String where = op.id() + " " + r.statusCode();
+        JsonNode response = doc.response(op, r.statusCode());
+        String contentType = r.headers().firstValue("Content-Type").orElse("");
+        if (!response.has("content")) {
+            return problems;
+        }
+        Optional<Map.Entry<String, JsonNode>> media = doc.mediaType(response, contentType);
+        if (media.isEmpty()) {
+            problems.add(where + ": Content-Type '" + contentType + "' is not documented");
+            return problems;
+        }
+        JsonNode schema = media.get().getValue().path("schema");
+        if (OpenApiDocument.isJson(media.get().getKey()) && !schema.isMissingNode()) {
+            JsonNode body;
+            try {
+                body = Api.JSON.readTree(r.body());
+            } catch (IOException e) {
+                problems.add(where + ": not JSON: " + r.body());
+                return problems;
+            }
+            doc.check(schema, body).forEach(p -> problems.add(where + " " + p + " in " + r.body()));
+        }
+        return problems;
+    }
+
+    private static void checkExamples(String where, JsonNode holder, List<String> problems) {
+        for (Iterator<Map.Entry<String, JsonNode>> types = holder.path("content").fields(); types.hasNext(); ) {
+            Map.Entry<String, JsonNode> type = types.next();
+            JsonNode schema = type.getValue().path("schema");
+            if (!OpenApiDocument.isJson(type.getKey()) || schema.isMissingNode()) {
+                continue;
+            }
+            if (type.getValue().has("example")) {
+                doc.check(schema, type.getValue().get("example")).forEach(p -> problems.add(where + " example " + p));
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> named = type.getValue().path("examples").fields(); named.hasNext(); ) {
+                Map.Entry<String, JsonNode> example = named.next();
+                doc.check(schema, doc.resolve(example.getValue()).path("value"))
+                        .forEach(p -> problems.add(where + " example '" + example.getKey() + "' " + p));
+            }
+        }
+    }
+
+    // --- plumbing ---
+
+    private static Optional<JsonNode> requestExample(Operation op) {
+        JsonNode media = doc.resolve(op.node().path("requestBody")).path("content").path("application/json");
+        if (media.has("example")) {
+            return Optional.of(media.get("example"));
+        }
+        for (JsonNode example : media.path("examples")) {
+            return Optional.of(doc.resolve(example).path("value"));
+        }
+        return Optional.empty();
+    }
+
+    private static Operation operation(String method, String path) {
+        return doc.operations().stream().filter(o -> o.method().equals(method) && o.path().equals(path)).findFirst()
+                .orElseThrow(() -> new AssertionError(method + " " + path + " is not documented"));
+    }
+
+    private static String fill(String path) {
+        return path.replaceAll("\\{[^}]+}", UNKNOWN_ID);
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(api.base() + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, String what) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(what + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(what + ": interrupted", e);
+        }
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return Api.JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+}
