@@ -17,6 +17,7 @@ public class LenswireProperties {
     private List<CameraConfig> cameras = new ArrayList<>();
     private final Ingest ingest = new Ingest();
     private final Security security = new Security();
+    private final Playback playback = new Playback();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -24,6 +25,7 @@ public class LenswireProperties {
     public void setCameras(List<CameraConfig> cameras) { this.cameras = cameras; }
     public Ingest getIngest() { return ingest; }
     public Security getSecurity() { return security; }
+    public Playback getPlayback() { return playback; }
 
     /** One camera from the configuration file. {@code url} is rtsp://, rtsps:// or {@code demo:}. */
     public static class CameraConfig {
@@ -79,5 +81,38 @@ public class LenswireProperties {
 
         public List<String> getApiKeys() { return apiKeys; }
         public void setApiKeys(List<String> apiKeys) { this.apiKeys = apiKeys; }
+    }
+
+    /** HLS playback sessions and their tokens (see PlaybackTokens and PlaybackSessions). */
+    public static class Playback {
+        /**
+         * HS256 secrets for playback tokens, each at least 32 bytes (UTF-8). The first signs new
+         * tokens, every one verifies: rotate by putting the new secret first and dropping the old
+         * one after a token lifetime. Empty: a random secret per start (tokens die on restart).
+         */
+        private List<String> jwtSecrets = new ArrayList<>();
+        /** Lifetime of a token and of its session; refresh extends both. */
+        private Duration tokenTtl = Duration.ofMinutes(30);
+        /** How often expired sessions are removed and their listeners told. */
+        private Duration sessionSweepInterval = Duration.ofSeconds(30);
+        /** Upper bound of live sessions; create-session answers 429 beyond it. */
+        private int maxSessions = 10_000;
+        /** Target HLS segment duration (the muxer reads it; 1s or 2s). */
+        private Duration hlsTime = Duration.ofSeconds(2);
+        /** Browser origins allowed to call token endpoints and fetch HLS; empty: no CORS headers. */
+        private List<String> corsAllowedOrigins = new ArrayList<>();
+
+        public List<String> getJwtSecrets() { return jwtSecrets; }
+        public void setJwtSecrets(List<String> jwtSecrets) { this.jwtSecrets = jwtSecrets; }
+        public Duration getTokenTtl() { return tokenTtl; }
+        public void setTokenTtl(Duration tokenTtl) { this.tokenTtl = tokenTtl; }
+        public Duration getSessionSweepInterval() { return sessionSweepInterval; }
+        public void setSessionSweepInterval(Duration d) { this.sessionSweepInterval = d; }
+        public int getMaxSessions() { return maxSessions; }
+        public void setMaxSessions(int maxSessions) { this.maxSessions = maxSessions; }
+        public Duration getHlsTime() { return hlsTime; }
+        public void setHlsTime(Duration hlsTime) { this.hlsTime = hlsTime; }
+        public List<String> getCorsAllowedOrigins() { return corsAllowedOrigins; }
+        public void setCorsAllowedOrigins(List<String> origins) { this.corsAllowedOrigins = origins; }
     }
 }

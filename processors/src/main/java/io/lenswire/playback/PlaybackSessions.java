@@ -1,0 +1,272 @@
+package io.lenswire.playback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import io.lenswire.config.LenswireProperties;
+
+/**
+ * The playback sessions of this node, in memory: create, start, extend, end, and a sweeper thread
+ * that removes expired sessions. Sessions do not survive a restart (their tokens may, but a token
+ * without its session gets 404).
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Reads ({@link #find},
+ * {@link #live}, {@link #hasLiveSession}) take no lock; a change that fires a
+ * {@link PlaybackSessionListener} event takes one global lock so that events keep one order (see
+ * the listener's contract). The HLS hot path ({@link #recordRequest} on a PLAYING session) fires no
+ * event and takes no lock.
+ */
+@Component
+public class PlaybackSessions implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlaybackSessions.class);
+    private static final String SWEEPER_THREAD = "playback-session-sweeper";
+
+    private final Duration ttl;
+    private final int maxSessions;
+    private final Clock clock;
+    private final Supplier<List<PlaybackSessionListener>> listeners;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Held while a change that fires an event is made and announced. */
+    private final Object events = new Object();
+    /** Held while checking room and adding, so that the bound is never overshot. */
+    private final Object creation = new Object();
+    private final ScheduledExecutorService sweeper;
+
+    @Autowired
+    public PlaybackSessions(LenswireProperties properties, ObjectProvider<PlaybackSessionListener> listeners) {
+        // looked up at each event, so that a listener bean may itself depend on this one
+        this(properties.getPlayback(), Clock.systemUTC(), () -> listeners.orderedStream().toList());
+    }
+
+    PlaybackSessions(LenswireProperties.Playback config, Clock clock, Supplier<List<PlaybackSessionListener>> listeners) {
+        this.ttl = config.getTokenTtl();
+        this.maxSessions = config.getMaxSessions();
+        Duration sweepInterval = config.getSessionSweepInterval();
+        if (ttl == null || ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalStateException("lenswire.playback.token-ttl must be at least 1s");
+        }
+        if (sweepInterval == null || sweepInterval.isNegative() || sweepInterval.isZero()) {
+            throw new IllegalStateException("lenswire.playback.session-sweep-interval must be positive");
+        }
+        if (maxSessions < 1) {
+            throw new IllegalStateException("lenswire.playback.max-sessions must be at least 1");
+        }
+        this.clock = clock;
+        this.listeners = listeners;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, SWEEPER_THREAD);
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = sweepInterval.toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    public Duration tokenTtl() {
+        return ttl;
+    }
+
+    /** A new CREATED session expiring after the token TTL; empty when {@code max-sessions} live sessions exist. */
+    public Optional<Session> create(String cameraId, String userId) {
+        synchronized (creation) {
+            if (sessions.size() >= maxSessions) {
+                sweep(); // expired sessions the sweeper has not reached yet must not hold the room
+                if (sessions.size() >= maxSessions) {
+                    return Optional.empty();
+                }
+            }
+            Instant now = now();
+            Session session = new Session(SessionIds.next(), cameraId, userId, now, now.plus(ttl), Session.State.CREATED, null);
+            while (sessions.putIfAbsent(session.id(), session) != null) {
+                session = new Session(SessionIds.next(), cameraId, userId, now, now.plus(ttl), Session.State.CREATED, null);
+            }
+            return Optional.of(session);
+        }
+    }
+
+    /** The session if it exists and is live; an expired one not yet swept is already absent here. */
+    public Optional<Session> find(String sessionId) {
+        if (sessionId == null) {
+            return Optional.empty();
+        }
+        Session session = sessions.get(sessionId);
+        return session != null && session.isLive(now()) ? Optional.of(session) : Optional.empty();
+    }
+
+    /** Marks the session PLAYING; idempotent. The first call fires {@code sessionStarted}. */
+    public Optional<Session> start(String sessionId) {
+        return play(sessionId, false);
+    }
+
+    /** An authorized HLS request: sets {@code lastRequestAt}, and starts the session on its first use. */
+    public Optional<Session> recordRequest(String sessionId) {
+        return play(sessionId, true);
+    }
+
+    /** Pushes the expiry to now + token TTL (a refresh); the state is unchanged. */
+    public Optional<Session> extend(String sessionId) {
+        Instant expiry = now().plus(ttl);
+        return update(sessionId, s -> s.withExpiresAt(expiry)).map(Change::after);
+    }
+
+    /** Ends and removes a live session; its tokens stop working at once. Empty when not live. */
+    public Optional<Session> end(String sessionId) {
+        if (sessionId == null) {
+            return Optional.empty();
+        }
+        synchronized (events) {
+            Session removed = sessions.remove(sessionId);
+            if (removed == null) {
+                return Optional.empty();
+            }
+            boolean wasLive = removed.isLive(now());
+            Session ended = announceEnd(removed);
+            return wasLive ? Optional.of(ended) : Optional.empty();
+        }
+    }
+
+    /** Live sessions, oldest first. */
+    public List<Session> live() {
+        Instant now = now();
+        return sessions.values().stream()
+                .filter(s -> s.isLive(now))
+                .sorted(Comparator.comparing(Session::createdAt).thenComparing(Session::id))
+                .toList();
+    }
+
+    /** True while a live session (CREATED or PLAYING, not expired) exists for the camera. */
+    public boolean hasLiveSession(String cameraId) {
+        Instant now = now();
+        for (Session s : sessions.values()) {
+            if (s.cameraId().equals(cameraId) && s.isLive(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes every expired session and tells the listeners; returns how many were removed. */
+    public int sweep() {
+        Instant now = now();
+        int removed = 0;
+        for (Session s : sessions.values()) {
+            if (!s.isLive(now)) {
+                synchronized (events) {
+                    if (sessions.remove(s.id(), s)) {
+                        announceEnd(s);
+                        removed++;
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        try {
+            sweeper.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            int n = sweep();
+            if (n > 0) {
+                LOG.debug("swept {} expired playback sessions", n);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("playback session sweep failed; retrying at the next interval", e);
+        }
+    }
+
+    private Optional<Session> play(String sessionId, boolean request) {
+        Session current = sessionId == null ? null : sessions.get(sessionId);
+        if (current == null) {
+            return Optional.empty();
+        }
+        if (current.state() == Session.State.PLAYING) {
+            Instant now = now();
+            if (!request || now.equals(current.lastRequestAt())) {
+                return find(sessionId); // nothing to record within the same second: no new snapshot per segment
+            }
+            return update(sessionId, s -> s.withLastRequestAt(now)).map(Change::after);
+        }
+        synchronized (events) {
+            Optional<Change> change = update(sessionId, s -> {
+                Session playing = s.withState(Session.State.PLAYING);
+                return request ? playing.withLastRequestAt(now()) : playing;
+            });
+            change.filter(c -> c.before().state() == Session.State.CREATED)
+                    .ifPresent(c -> notify(c.after(), true));
+            return change.map(Change::after);
+        }
+    }
+
+    /** Applies a change to a live session atomically; empty when the session is absent or not live. */
+    private Optional<Change> update(String sessionId, UnaryOperator<Session> change) {
+        Instant now = now();
+        Session[] before = new Session[1];
+        Session after = sessions.computeIfPresent(sessionId, (id, s) -> {
+            if (!s.isLive(now)) {
+                return s;
+            }
+            before[0] = s;
+            return change.apply(s);
+        });
+        return before[0] == null ? Optional.empty() : Optional.of(new Change(before[0], after));
+    }
+
+    /** Call holding {@code events}, after removing the session from the map. */
+    private Session announceEnd(Session removed) {
+        Session ended = removed.withState(Session.State.ENDED);
+        if (removed.state() == Session.State.PLAYING) {
+            notify(ended, false);
+        }
+        return ended;
+    }
+
+    private void notify(Session session, boolean started) {
+        for (PlaybackSessionListener listener : listeners.get()) {
+            try {
+                if (started) {
+                    listener.sessionStarted(session);
+                } else {
+                    listener.sessionEnded(session);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("camera {}: playback listener {} failed on session {}", session.cameraId(),
+                        listener.getClass().getSimpleName(), started ? "start" : "end", e);
+            }
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private record Change(Session before, Session after) {
+    }
+}
