@@ -97,8 +97,6 @@ public class LenswireProperties {
         private Duration sessionSweepInterval = Duration.ofSeconds(30);
         /** Upper bound of live sessions; create-session answers 429 beyond it. */
         private int maxSessions = 10_000;
-        /** Target HLS segment duration (the muxer reads it; 1s or 2s). */
-        private Duration hlsTime = Duration.ofSeconds(2);
         /** Browser origins allowed to call token endpoints and fetch HLS; empty: no CORS headers. */
         private List<String> corsAllowedOrigins = new ArrayList<>();
 
@@ -110,8 +108,6 @@ public class LenswireProperties {
         public void setSessionSweepInterval(Duration d) { this.sessionSweepInterval = d; }
         public int getMaxSessions() { return maxSessions; }
         public void setMaxSessions(int maxSessions) { this.maxSessions = maxSessions; }
-        public Duration getHlsTime() { return hlsTime; }
-        public void setHlsTime(Duration hlsTime) { this.hlsTime = hlsTime; }
         public List<String> getCorsAllowedOrigins() { return corsAllowedOrigins; }
         public void setCorsAllowedOrigins(List<String> origins) { this.corsAllowedOrigins = origins; }
     }

@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 
 import io.lenswire.camera.CameraLifecycleListener;
 import io.lenswire.config.LenswireProperties;
+import io.lenswire.ingest.BranchClosings;
 import io.lenswire.ingest.EncodedPacket;
 import io.lenswire.ingest.GopCacheRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -39,6 +40,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsMuxers.class);
     static final String TEMPLATE_ID = "camera-hls";
+    private static final String BRANCH = "hls";
     private static final long SWEEP_SECONDS = 1;
 
     private final CamelContext camelContext;
@@ -46,6 +48,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     private final HlsProperties settings;
     private final LenswireProperties properties;
     private final ViewerPresence presence;
+    private final BranchClosings closings;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hls-idle-sweeper");
@@ -65,7 +68,9 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     public HlsMuxers(CamelContext camelContext, GopCacheRegistry gopCaches, HlsProperties settings,
-                     LenswireProperties properties, ObjectProvider<ViewerPresence> presence, MeterRegistry meters) {
+                     LenswireProperties properties, ObjectProvider<ViewerPresence> presence, MeterRegistry meters,
+                     BranchClosings closings) {
+        this.closings = closings;
         this.camelContext = camelContext;
         this.gopCaches = gopCaches;
         this.settings = settings;
@@ -100,6 +105,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
             throw new UncheckedIOException(e);
         }
         running.put(cameraId, new Slot(new HlsMuxer(cameraId, dir, settings)));
+        closings.reopened(BRANCH, cameraId);
         try {
             TemplatedRouteBuilder.builder(camelContext, TEMPLATE_ID)
                     .routeId(routeId(cameraId))
@@ -155,6 +161,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         if (slot == null) {
             return;
         }
+        closings.closing(BRANCH, cameraId); // ingest stops feeding, so the route's queue can drain
         try {
             String routeId = routeId(cameraId);
             if (camelContext.getRoute(routeId) != null) {

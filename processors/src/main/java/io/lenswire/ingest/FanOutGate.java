@@ -22,10 +22,13 @@ public class FanOutGate {
     private final SedaComponent seda;
     private final CameraStatusRegistry statuses;
     private final BranchDropMetrics dropMetrics;
+    private final BranchClosings closings;
     /** Branch queues that dropped a packet and wait for a key frame; touched by ingest threads only. */
     private final Set<String> resyncing = ConcurrentHashMap.newKeySet();
 
-    public FanOutGate(CamelContext camelContext, CameraStatusRegistry statuses, BranchDropMetrics dropMetrics) {
+    public FanOutGate(CamelContext camelContext, CameraStatusRegistry statuses, BranchDropMetrics dropMetrics,
+                      BranchClosings closings) {
+        this.closings = closings;
         this.seda = camelContext.getComponent("seda", SedaComponent.class);
         this.statuses = statuses;
         this.dropMetrics = dropMetrics;
@@ -34,10 +37,10 @@ public class FanOutGate {
     public boolean admit(Exchange exchange, String branch) {
         String cameraId = exchange.getIn().getHeader(JavacvConstants.CAMERA_ID, String.class);
         QueueReference queue = seda.getQueueReference("seda://" + branch + "-" + cameraId);
-        if (queue == null || !queue.hasConsumers()) {
+        String key = BranchClosings.key(branch, cameraId);
+        if (queue == null || !queue.hasConsumers() || closings.isClosing(key)) {
             return false;
         }
-        String key = branch + "-" + cameraId;
         if (resyncing.contains(key)) {
             if (!exchange.getIn().getHeader(JavacvConstants.KEY_FRAME, false, Boolean.class)) {
                 countDrop(cameraId, branch);

@@ -24,6 +24,7 @@ class FanOutGateTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final CameraStatusRegistry statuses = new CameraStatusRegistry();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final BranchClosings closings = new BranchClosings();
     private FanOutGate gate;
 
     @BeforeEach
@@ -37,7 +38,7 @@ class FanOutGateTest {
         });
         camel.start();
         statuses.register("cam");
-        gate = new FanOutGate(camel, statuses, new BranchDropMetrics(meters));
+        gate = new FanOutGate(camel, statuses, new BranchDropMetrics(meters), closings);
     }
 
     @AfterEach
@@ -60,6 +61,16 @@ class FanOutGateTest {
         }
         camel.createProducerTemplate().send("seda:hls-cam?size=2&discardWhenFull=true", e);
         return true;
+    }
+
+    @Test
+    void aClosingBranchGetsNothingSoItsQueueCanDrain() {
+        assertThat(gate.admit(packet(true), "hls")).isTrue();
+        closings.closing("hls", "cam");
+        assertThat(gate.admit(packet(true), "hls")).isFalse();
+        assertThat(statuses.find("cam").orElseThrow().packetsDropped()).as("not a drop").isZero();
+        closings.reopened("hls", "cam");
+        assertThat(gate.admit(packet(true), "hls")).isTrue();
     }
 
     @Test

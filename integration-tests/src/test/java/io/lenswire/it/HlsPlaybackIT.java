@@ -1,0 +1,224 @@
+package io.lenswire.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.lenswire.it.support.Api;
+import io.lenswire.it.support.LenswireProcess;
+import io.lenswire.it.support.Media;
+import io.lenswire.it.support.RtspServer;
+import io.lenswire.it.support.Wait;
+
+/** On-demand HLS: real RTSP in, packet-copied fMP4 HLS out, judged by ffprobe/ffmpeg. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HlsPlaybackIT {
+
+    static final String JWT_SECRET = "it-playback-secret-0123456789abcdefghijklmnop";
+    private static RtspServer rtsp;
+    private static LenswireProcess app;
+    private static Api api;
+
+    @BeforeAll
+    static void start() {
+        rtsp = RtspServer.start(null, "/cam=h264", "/hevc=h265");
+        app = LenswireProcess.start("hls", "--lenswire.playback.jwt-secrets[0]=" + JWT_SECRET,
+                "--lenswire.hls.idle-timeout=4s");
+        api = app.api();
+        assertThat(api.postJson("/api/stream/cameras/add",
+                "{\"camera_id\":\"cam\",\"rtsp_url\":\"" + rtsp.url("/cam") + "\",\"enable_analytics\":true}").status()).isEqualTo(201);
+        assertThat(api.addCamera("hevc", rtsp.url("/hevc")).status()).isEqualTo(201);
+        Wait.until("cameras STREAMING", Duration.ofSeconds(15),
+                () -> api.state("cam").equals("STREAMING") && api.state("hevc").equals("STREAMING"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) app.close();
+        if (rtsp != null) rtsp.close();
+    }
+
+    static JsonNode createSession(String cameraId, String userId) {
+        return HlsPlaybackITSupport.create(api, cameraId, userId);
+    }
+
+    static Api.Response fetch(String pathAndQuery) {
+        return api.send(api.request(pathAndQuery).GET().build());
+    }
+
+    static double muxersActive() {
+        Matcher m = Pattern.compile("(?m)^lenswire_hls_muxers_active(?:\\{[^}]*\\})? ([0-9.]+)").matcher(api.get("/actuator/prometheus").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    static List<Double> durations(String playlist) {
+        Matcher m = Pattern.compile("#EXTINF:([0-9.]+),").matcher(playlist);
+        List<Double> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(Double.parseDouble(m.group(1)));
+        }
+        return out;
+    }
+
+    static long mediaSequence(String playlist) {
+        Matcher m = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)").matcher(playlist);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    @Test
+    @Order(1)
+    void ffmpegDecodesTheStreamAndThePlaylistIsWellFormed() {
+        JsonNode session = createSession("cam", "viewer-1");
+        assertThat(session.path("expires_at").asText()).endsWith("Z");
+        String url = api.base() + session.path("hls_url").asText();
+        long started = System.nanoTime();
+        Api.Response first = fetch(session.path("hls_url").asText());
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        System.out.printf("create-session to first playlist: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertThat(first.contentType()).startsWith("application/vnd.apple.mpegurl");
+        assertThat(first.body()).contains("#EXT-X-MAP:URI=\"init.mp4?token=", "#EXT-X-TARGETDURATION:", "#EXTINF:");
+        assertThat(first.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank()))
+                .allMatch(l -> l.matches("seg_\\d+\\.m4s\\?token=.+"));
+
+        Media.Result probe = Media.probe(url);
+        assertThat(probe.exitCode()).as(probe.output()).isZero();
+        assertThat(probe.output()).contains("codec_name=h264", "width=1280", "height=720");
+        Media.Result decode = Media.decode(url, 5);
+        assertThat(decode.exitCode()).as(decode.output()).isZero();
+        assertThat(decode.output()).as("ffmpeg errors while decoding 5 s").isBlank();
+
+        // past the short first segments (one playlist's worth), every segment is hls_time (2 s) at the camera's 1 s GOP
+        Wait.until("steady-state playlist: 5 segments of 2 s +- 0.5", Duration.ofSeconds(40), () -> {
+            List<Double> d = durations(fetch(session.path("hls_url").asText()).body());
+            return d.size() == 5 && d.stream().allMatch(x -> x >= 1.5 && x <= 2.5);
+        });
+        String steady = fetch(session.path("hls_url").asText()).body();
+        assertThat(mediaSequence(steady)).isGreaterThanOrEqualTo(5);
+        assertThat(steady).contains("#EXT-X-TARGETDURATION:2", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PROGRAM-DATE-TIME");
+    }
+
+    @Test
+    @Order(2)
+    void hevcIsCopiedAndTaggedHvc1() {
+        JsonNode session = createSession("hevc", "viewer-h265");
+        Media.Result probe = Media.probe(api.base() + session.path("hls_url").asText());
+        assertThat(probe.exitCode()).as(probe.output()).isZero();
+        assertThat(probe.output()).contains("codec_name=hevc", "codec_tag_string=hvc1", "width=1280", "height=720");
+        Media.Result decode = Media.decode(api.base() + session.path("hls_url").asText(), 5);
+        assertThat(decode.exitCode()).as(decode.output()).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void threeViewersShareOneRtspConnectionAndOneMuxer() {
+        double before = muxersActive();
+        List<JsonNode> sessions = List.of(createSession("cam", "a"), createSession("cam", "b"), createSession("cam", "c"));
+        for (JsonNode s : sessions) {
+            assertThat(fetch(s.path("hls_url").asText()).status()).isEqualTo(200);
+            String segment = fetch(s.path("hls_url").asText()).body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
+            Api.Response bytes = fetch("/api/stream/hls/" + s.path("session_id").asText() + "/" + segment);
+            assertThat(bytes.status()).isEqualTo(200);
+            assertThat(bytes.contentType()).isEqualTo("video/iso.segment");
+        }
+        assertThat(rtsp.describes("/cam")).as("RTSP sessions for the watched camera").isEqualTo(1);
+        assertThat(rtsp.connectedClients()).as("one RTSP client per camera").isEqualTo(2);
+        assertThat(muxersActive()).as("muxers: one per watched camera, whatever the viewers").isEqualTo(before).isBetween(1.0, 2.0);
+        JsonNode list = api.get("/api/stream/playback/sessions").json();
+        assertThat(list.toString()).doesNotContain(sessions.get(0).path("token").asText());
+    }
+
+    @Test
+    @Order(4)
+    void traversalAndOddSegmentNamesNeverReachFiles() throws Exception {
+        JsonNode s = createSession("cam", "prowler");
+        String base = "/api/stream/hls/" + s.path("session_id").asText() + "/";
+        String token = "?token=" + s.path("token").asText();
+        Files.writeString(app.dataDir().resolve("hls").resolve("secret.txt"), "TOP-SECRET-FILE");
+        for (String name : List.of("..", "%2e%2e", "..%2f..%2fapi-key", "%2e%2e%2fsecret.txt", "..;/secret.txt", "../secret.txt",
+                "%2fetc%2fpasswd", "index.m3u8", "init.mp4.tmp", "seg_1.m4s", "seg_000001.m4s.tmp", "api-key",
+                "x".repeat(300), "seg_" + "9".repeat(200) + ".m4s", "%00", "seg_000001.m4s%00.txt")) {
+            Api.Response r = fetch(base + name + token);
+            assertThat(r.status()).as("segment name %s", name).isBetween(400, 404);
+            assertThat(r.body()).doesNotContain("TOP-SECRET", "lw_", LenswireProcess.API_KEY, "ftyp");
+        }
+        // another camera's segment through this session's URL is not reachable either
+        JsonNode other = createSession("hevc", "prowler");
+        String otherSegment = fetch(other.path("hls_url").asText()).body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
+        Api.Response cross = fetch("/api/stream/hls/" + other.path("session_id").asText() + "/" + otherSegment.replaceAll("\\?token=.*", "") + token);
+        assertThat(cross.status()).isEqualTo(403);
+    }
+
+    @Test
+    @Order(5)
+    void cameraDropKeepsThePlaylistAndPlaybackResumesWithADiscontinuity() {
+        JsonNode s = createSession("cam", "patient");
+        String hls = s.path("hls_url").asText();
+        assertThat(fetch(hls).status()).isEqualTo(200);
+        rtsp.kill();
+        Wait.until("camera RECONNECTING", Duration.ofSeconds(10), () -> api.state("cam").matches("RECONNECTING|FAILED"));
+        for (int i = 0; i < 5; i++) {
+            Api.Response r = fetch(hls);
+            assertThat(r.status()).as("playlist while the camera is down").isEqualTo(200);
+            assertThat(r.body()).contains("#EXTINF");
+            Wait.sleep(300);
+        }
+        rtsp.start();
+        Wait.until("camera STREAMING", Duration.ofSeconds(15), () -> api.state("cam").equals("STREAMING"));
+        Wait.until("playlist resumes with a discontinuity", Duration.ofSeconds(20), () -> {
+            Api.Response r = fetch(hls);
+            assertThat(r.status()).isLessThan(500);
+            return r.body().contains("#EXT-X-DISCONTINUITY");
+        });
+        Media.Result decode = Media.decode(api.base() + hls, 3);
+        assertThat(decode.exitCode()).as(decode.output()).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void idleMuxersStopAndLeaveNoFilesThenStartAgain() {
+        for (JsonNode s : api.get("/api/stream/playback/sessions").json().path("sessions")) {
+            assertThat(api.delete("/api/stream/playback/" + s.path("session_id").asText()).status()).isEqualTo(200);
+        }
+        Wait.until("muxers stopped after the idle timeout", Duration.ofSeconds(20), () -> muxersActive() == 0.0);
+        Path hlsDir = app.dataDir().resolve("hls");
+        try (var files = Files.walk(hlsDir)) {
+            assertThat(files.filter(p -> p.toString().endsWith(".m4s") || p.toString().endsWith(".m3u8") || p.toString().endsWith(".mp4")))
+                    .as("segments left behind").isEmpty();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        JsonNode again = createSession("cam", "returning");
+        assertThat(fetch(again.path("hls_url").asText()).status()).isEqualTo(200);
+        assertThat(muxersActive()).isEqualTo(1.0);
+    }
+
+    @Test
+    @Order(7)
+    void headerTokenWorksAndIsNeverEchoed() {
+        JsonNode s = createSession("cam", "bearer");
+        String token = s.path("token").asText();
+        Api.Response r = api.send(api.request("/api/stream/hls/" + s.path("session_id").asText() + "/playlist.m3u8")
+                .header("Authorization", "Bearer " + token).GET().build());
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain(token).contains("#EXT-X-MAP:URI=\"init.mp4\"");
+        HttpRequest head = api.request("/api/stream/hls/" + s.path("session_id").asText() + "/playlist.m3u8")
+                .header("Authorization", "Bearer " + token).GET().build();
+        assertThat(api.send(head).body()).doesNotContain("Bearer");
+    }
+}
