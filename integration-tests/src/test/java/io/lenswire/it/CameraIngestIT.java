@@ -62,6 +62,20 @@ class CameraIngestIT {
         assertThat(took).isLessThan(Duration.ofSeconds(10));
         Wait.until("bitrate measured", Duration.ofSeconds(6), () -> api.camera("h264").orElseThrow().path("bitrate_kbps").asLong() > 100);
         assertThat(rtsp.describes("/h264")).as("RTSP sessions opened for /h264").isEqualTo(1);
+
+        String metrics = api.send(api.request("/actuator/prometheus").GET().build()).body(); // public, no key
+        assertThat(metric(metrics, "lenswire_camera_packets_total{camera=\"h264\"")).isGreaterThan(25);
+        assertThat(metric(metrics, "lenswire_camera_bytes_total{camera=\"h264\"")).isGreaterThan(10_000);
+        assertThat(metric(metrics, "lenswire_camera_state{camera=\"h264\"")).as("STREAMING").isEqualTo(1);
+        assertThat(metrics).contains("lenswire_camera_reconnects_total{camera=\"h264\"", "camel_exchanges_total{",
+                "routeId=\"camera-h264\"");
+    }
+
+    /** The value of the first Prometheus sample whose line starts with {@code prefix}. */
+    private static double metric(String exposition, String prefix) {
+        return exposition.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError("no metric " + prefix));
     }
 
     @Test
