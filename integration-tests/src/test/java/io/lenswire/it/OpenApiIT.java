@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.lenswire.it.support.Api;
 import io.lenswire.it.support.LenswireProcess;
@@ -35,11 +36,20 @@ import io.lenswire.it.support.Wait;
  * a status the document lists for it, every documented error status that can be provoked from
  * outside really happens, and every answer (success or error) matches the documented media type and
  * schema, strictly (no undocumented field, no missing required one).
+ *
+ * <p>Paths with a {@code {session_id}} get a real playback session of the {@code demo} camera,
+ * created over the API for each request (so that deleting one does not affect the next), and its
+ * token as {@code Authorization: Bearer} where the operation takes a playback token;
+ * {@code {segment}} becomes {@code init.mp4}. Non-JSON answers (playlists, segments, the player
+ * page) are checked for their documented Content-Type only, HEAD answers for an empty body.
  */
 class OpenApiIT {
 
     /** A camera id no test creates: path parameters are filled with it. */
     private static final String UNKNOWN_ID = "openapi-it-unknown";
+    /** The built-in camera of the packaged application.yaml: playback sessions are made for it. */
+    private static final String DEMO = "demo";
+    private static final String PLAYBACK_TOKEN = "PlaybackToken";
     /** More than the 64 KB the API accepts. */
     private static final String TOO_LARGE = "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}";
 
@@ -79,23 +89,31 @@ class OpenApiIT {
 
     @Test
     void everyDocumentedOperationAnswersWithADocumentedStatusAndSchema() {
+        waitForDemo();
         List<String> problems = new ArrayList<>();
         List<String> created = new ArrayList<>();
+        List<String> answered = new ArrayList<>();
         try {
             for (Operation op : doc.operations()) {
-                HttpRequest.Builder builder = request(fill(op.path()));
+                Playback session = needsSession(op) ? Playback.create(true) : null;
+                HttpRequest.Builder builder = request(fill(op.path(), session));
                 if (op.needsApiKey()) {
                     builder.header("X-API-Key", LenswireProcess.API_KEY);
+                } else if (session != null && op.accepts(PLAYBACK_TOKEN)) {
+                    builder.header("Authorization", "Bearer " + session.token());
                 }
                 Optional<JsonNode> example = requestExample(op);
                 if (example.isPresent()) {
                     builder.header("Content-Type", "application/json")
                             .method(op.method().toUpperCase(Locale.ROOT), HttpRequest.BodyPublishers.ofString(example.get().toString()));
-                    created.add(example.get().path("camera_id").asText());
+                    if (op.path().equals("/api/stream/cameras/add")) {
+                        created.add(example.get().path("camera_id").asText());
+                    }
                 } else {
                     builder.method(op.method().toUpperCase(Locale.ROOT), HttpRequest.BodyPublishers.noBody());
                 }
                 HttpResponse<String> r = send(builder, op.id());
+                answered.add(op.id() + " " + r.statusCode());
                 if (!op.documents(r.statusCode())) {
                     problems.add(op.id() + " answered " + r.statusCode() + ", documented: " + op.statuses() + "; body " + r.body());
                     continue;
@@ -107,6 +125,13 @@ class OpenApiIT {
                     .forEach(id -> api.delete("/api/stream/cameras/" + id));
         }
         assertThat(problems).isEmpty();
+        assertThat(answered).as("successful answers of the playback operations").contains(
+                "POST /api/stream/playback/create-session 201", "GET /api/stream/playback/sessions 200",
+                "POST /api/stream/playback/{session_id}/start 200", "POST /api/stream/playback/{session_id}/refresh 200",
+                "DELETE /api/stream/playback/{session_id} 200",
+                "GET /api/stream/hls/{session_id}/playlist.m3u8 200", "HEAD /api/stream/hls/{session_id}/playlist.m3u8 200",
+                "GET /api/stream/hls/{session_id}/{segment} 200", "HEAD /api/stream/hls/{session_id}/{segment} 200",
+                "GET /player.html 200");
     }
 
     @Test
@@ -140,7 +165,18 @@ class OpenApiIT {
         assertThat(provoked).as("error statuses provoked").contains(
                 "POST /api/stream/cameras/add 400", "POST /api/stream/cameras/add 401", "POST /api/stream/cameras/add 409",
                 "POST /api/stream/cameras/add 413", "POST /api/stream/cameras/add 415",
-                "DELETE /api/stream/cameras/{camera_id} 404", "GET /api/stream/health 405", "GET /actuator/prometheus 406");
+                "DELETE /api/stream/cameras/{camera_id} 404", "GET /api/stream/health 405", "GET /actuator/prometheus 406",
+                "POST /api/stream/playback/create-session 400", "POST /api/stream/playback/create-session 401",
+                "POST /api/stream/playback/create-session 404", "POST /api/stream/playback/create-session 415",
+                "GET /api/stream/playback/sessions 401",
+                "POST /api/stream/playback/{session_id}/start 401", "POST /api/stream/playback/{session_id}/start 403",
+                "POST /api/stream/playback/{session_id}/start 404",
+                "POST /api/stream/playback/{session_id}/refresh 403", "DELETE /api/stream/playback/{session_id} 403",
+                "GET /api/stream/hls/{session_id}/playlist.m3u8 401", "GET /api/stream/hls/{session_id}/playlist.m3u8 403",
+                "GET /api/stream/hls/{session_id}/playlist.m3u8 404", "HEAD /api/stream/hls/{session_id}/playlist.m3u8 401",
+                "GET /api/stream/hls/{session_id}/{segment} 400", "GET /api/stream/hls/{session_id}/{segment} 401",
+                "GET /api/stream/hls/{session_id}/{segment} 403", "GET /api/stream/hls/{session_id}/{segment} 404",
+                "GET /player.html 405");
         assertThat(problems).isEmpty();
     }
 
@@ -164,6 +200,35 @@ class OpenApiIT {
     }
 
     @Test
+    void hlsAnswersHaveTheDocumentedTypesAndCarryAQueryTokenOnEveryUri() {
+        waitForDemo();
+        Playback session = Playback.create(false);
+        String base = "/api/stream/hls/" + session.id() + "/";
+        Operation playlist = operation("get", "/api/stream/hls/{session_id}/playlist.m3u8");
+        HttpResponse<String> r = send(request(base + "playlist.m3u8?token=" + session.token()).GET(), playlist.id());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(conformance(playlist, r)).isEmpty();
+        assertThat(r.body()).contains("#EXT-X-MAP:URI=\"init.mp4?token=" + session.token() + "\"");
+        List<String> uris = r.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertThat(uris).isNotEmpty().allMatch(u -> u.matches("seg_\\d{6,9}\\.m4s\\?token=" + session.token()));
+
+        Operation segment = operation("get", "/api/stream/hls/{session_id}/{segment}");
+        String mediaSegment = uris.get(uris.size() - 1).replaceAll("\\?.*", "");
+        for (String name : List.of("init.mp4", mediaSegment)) {
+            HttpResponse<String> s = send(request(base + name).header("Authorization", "Bearer " + session.token()).GET(), segment.id());
+            assertThat(s.statusCode()).as(name).isEqualTo(200);
+            assertThat(conformance(segment, s)).isEmpty();
+            assertThat(OpenApiDocument.baseType(s.headers().firstValue("Content-Type").orElse("")))
+                    .isEqualTo(name.endsWith(".mp4") ? "video/mp4" : "video/iso.segment");
+            HttpResponse<String> head = send(request(base + name).header("Authorization", "Bearer " + session.token())
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()), "HEAD " + name);
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Type")).isEqualTo(s.headers().firstValue("Content-Type"));
+            assertThat(head.body()).isEmpty();
+        }
+    }
+
+    @Test
     void everyExampleMatchesItsSchema() {
         List<String> problems = new ArrayList<>();
         for (Operation op : doc.operations()) {
@@ -182,14 +247,49 @@ class OpenApiIT {
         String method = op.method().toUpperCase(Locale.ROOT);
         String path = fill(op.path());
         HttpRequest.Builder withKey = request(path).header("X-API-Key", LenswireProcess.API_KEY);
+        boolean tokenOp = needsSession(op) && op.accepts(PLAYBACK_TOKEN);
         return switch (status) {
-            case 400 -> op.hasJsonBody()
-                    ? Optional.of(withKey.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString("{}")))
-                    : Optional.empty();
-            case 401 -> op.needsApiKey()
-                    ? Optional.of(request(path).header("Content-Type", "application/json").method(method, bodyFor(op)))
-                    : Optional.empty();
-            case 404 -> op.hasPathParameter() ? Optional.of(withKey.method(method, HttpRequest.BodyPublishers.noBody())) : Optional.empty();
+            case 400 -> {
+                if (op.hasJsonBody()) {
+                    yield Optional.of(withKey.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString("{}")));
+                }
+                if (tokenOp && op.path().contains("{segment}")) {
+                    // an encoded slash in a segment name: refused by the HTTP server before any check
+                    Playback session = Playback.create(false);
+                    yield Optional.of(request(fill(op.path(), session).replace("init.mp4", "..%2Fapi-key"))
+                            .header("Authorization", "Bearer " + session.token()).method(method, HttpRequest.BodyPublishers.noBody()));
+                }
+                yield Optional.empty();
+            }
+            case 401 -> {
+                if (op.needsApiKey()) {
+                    String target = needsSession(op) ? fill(op.path(), Playback.create(false)) : path;
+                    yield Optional.of(request(target).header("Content-Type", "application/json").method(method, bodyFor(op)));
+                }
+                yield tokenOp
+                        ? Optional.of(request(fill(op.path(), Playback.create(false))).method(method, HttpRequest.BodyPublishers.noBody()))
+                        : Optional.empty();
+            }
+            case 403 -> {
+                if (!tokenOp) {
+                    yield Optional.empty();
+                }
+                // session A's URL with session B's token
+                Playback a = Playback.create(false);
+                Playback b = Playback.create(false);
+                yield Optional.of(request(fill(op.path(), a)).header("Authorization", "Bearer " + b.token())
+                        .method(method, HttpRequest.BodyPublishers.noBody()));
+            }
+            case 404 -> {
+                if (op.hasPathParameter()) {
+                    yield Optional.of(withKey.method(method, HttpRequest.BodyPublishers.noBody()));
+                }
+                // a body naming a camera that does not exist
+                yield requestExample(op).filter(e -> e.has("camera_id")).map(example -> withKey
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(
+                                ((ObjectNode) example.deepCopy()).put("camera_id", UNKNOWN_ID).toString())));
+            }
             case 405 -> Optional.of(withKey.method(undocumentedMethod(op.path()), HttpRequest.BodyPublishers.noBody()));
             case 406 -> Optional.of(withKey.header("Accept", "text/html").method(method, HttpRequest.BodyPublishers.noBody()));
             case 409 -> requestExample(op).map(example -> {
@@ -227,6 +327,9 @@ class OpenApiIT {
         List<String> problems = new ArrayList<>();
         String where = op.id() + " " + r.statusCode();
         JsonNode response = doc.response(op, r.statusCode());
+        if (r.request().method().equals("HEAD") && !r.body().isEmpty()) {
+            problems.add(where + ": a HEAD answer with a body");
+        }
         String contentType = r.headers().firstValue("Content-Type").orElse("");
         if (!response.has("content")) {
             return problems;
@@ -288,6 +391,38 @@ class OpenApiIT {
 
     private static String fill(String path) {
         return path.replaceAll("\\{[^}]+}", UNKNOWN_ID);
+    }
+
+    /** The path with a real session's id and {@code init.mp4} for a segment; other parameters get {@link #UNKNOWN_ID}. */
+    private static String fill(String path, Playback session) {
+        String filled = session == null ? path : path.replace("{session_id}", session.id());
+        return fill(filled.replace("{segment}", "init.mp4"));
+    }
+
+    private static boolean needsSession(Operation op) {
+        return op.path().contains("{session_id}");
+    }
+
+    private static void waitForDemo() {
+        Wait.until("demo camera STREAMING", Duration.ofSeconds(60), () -> api.state(DEMO).equals("STREAMING"));
+    }
+
+    /** A live playback session of the demo camera, made over the API. */
+    private record Playback(String id, String token) {
+
+        /** @param play fetch its playlist once, so that the camera's muxer runs and init.mp4 exists */
+        static Playback create(boolean play) {
+            Api.Response r = api.postJson("/api/stream/playback/create-session",
+                    "{\"camera_id\":\"" + DEMO + "\",\"user_id\":\"openapi-it\"}");
+            assertThat(r.status()).as("create-session: " + r.body()).isEqualTo(201);
+            Playback session = new Playback(r.json().path("session_id").asText(), r.json().path("token").asText());
+            if (play) {
+                HttpResponse<String> playlist = send(request("/api/stream/hls/" + session.id() + "/playlist.m3u8")
+                        .header("Authorization", "Bearer " + session.token()).GET(), "playlist of a new session");
+                assertThat(playlist.statusCode()).as("playlist of a new session: " + playlist.body()).isEqualTo(200);
+            }
+            return session;
+        }
     }
 
     private static HttpRequest.Builder request(String path) {

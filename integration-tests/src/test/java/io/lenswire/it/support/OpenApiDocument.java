@@ -71,8 +71,13 @@ public final class OpenApiDocument {
         }
 
         public boolean needsApiKey() {
+            return accepts("ApiKey");
+        }
+
+        /** True when one of the operation's security alternatives is the named scheme. */
+        public boolean accepts(String securityScheme) {
             for (JsonNode requirement : node.path("security")) {
-                if (requirement.has("ApiKey")) {
+                if (requirement.has(securityScheme)) {
                     return true;
                 }
             }
