@@ -14,6 +14,7 @@ import io.lenswire.ingest.CameraState;
 import io.lenswire.ingest.CameraStatus;
 import io.lenswire.ingest.CameraStatusRegistry;
 import io.lenswire.ingest.StreamInfo;
+import io.lenswire.hls.HlsMuxer;
 
 /** The camera endpoints under /api/stream: add, remove, status, health. */
 @Component("cameraApi")
@@ -87,6 +88,9 @@ public class CameraApi {
         m.put("last_error", status == null ? null : StreamUrls.maskCredentials(status.lastError()));
         m.put("packets_received", status == null ? 0 : status.packetsReceived());
         m.put("packets_dropped", status == null ? 0 : status.packetsDropped());
+        StreamInfo.AudioInfo audio = stream == null ? null : stream.audio();
+        m.put("audio_codec", audio == null ? null : audio.codec());
+        m.put("audio_in_hls", audio == null ? null : HlsMuxer.carriesAudio(audio));
         return m;
     }
 }

@@ -9,6 +9,8 @@ import org.springframework.stereotype.Component;
 
 import io.lenswire.api.ApiException;
 import io.lenswire.camera.CameraService;
+import io.lenswire.ingest.CameraState;
+import io.lenswire.ingest.CameraStatusRegistry;
 import io.lenswire.playback.HlsAccess;
 import io.lenswire.playback.PlaybackSessionListener;
 import io.lenswire.playback.Session;
@@ -28,8 +30,11 @@ public class HlsEndpoints implements PlaybackSessionListener {
     private final HlsFiles files;
     private final HlsAccess access;
     private final CameraService cameras;
+    private final CameraStatusRegistry statuses;
 
-    public HlsEndpoints(HlsMuxers muxers, HlsFiles files, HlsAccess access, CameraService cameras) {
+    public HlsEndpoints(HlsMuxers muxers, HlsFiles files, HlsAccess access, CameraService cameras,
+                        CameraStatusRegistry statuses) {
+        this.statuses = statuses;
         this.muxers = muxers;
         this.files = files;
         this.access = access;
@@ -51,7 +56,10 @@ public class HlsEndpoints implements PlaybackSessionListener {
     public void playlist(Exchange exchange) throws IOException {
         String cameraId = watchedCamera(exchange);
         muxers.ensureRunning(cameraId);
-        Optional<String> playlist = files.playlist(cameraId, access.tokenQueryFor(exchange));
+        // wait for a starting muxer's first segment only if video is flowing: requests that wait
+        // hold a worker thread, and a camera that is down would hold them all
+        boolean streaming = statuses.find(cameraId).map(s -> s.state() == CameraState.STREAMING).orElse(false);
+        Optional<String> playlist = files.playlist(cameraId, access.tokenQueryFor(exchange), streaming);
         if (playlist.isEmpty()) {
             throw ApiException.notFound("No video from this camera yet; try again shortly");
         }

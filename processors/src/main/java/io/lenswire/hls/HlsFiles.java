@@ -36,12 +36,13 @@ public class HlsFiles {
     }
 
     /**
-     * The camera's live playlist, waiting up to the first-playlist wait for a starting muxer.
+     * The camera's live playlist, waiting up to the first-playlist wait for a starting muxer when
+     * {@code worthWaiting} (the camera streams).
      * With a query token, every URI in it carries the token so that native players keep it.
      */
-    public Optional<String> playlist(String cameraId, String queryToken) throws IOException {
+    public Optional<String> playlist(String cameraId, String queryToken, boolean worthWaiting) throws IOException {
         Path file = muxers.directory(cameraId).resolve(HlsMuxer.PLAYLIST);
-        long deadline = System.nanoTime() + settings.getFirstPlaylistWait().toNanos();
+        long deadline = System.nanoTime() + (worthWaiting ? settings.getFirstPlaylistWait().toNanos() : 0);
         while (true) {
             try {
                 String text = Files.readString(file, StandardCharsets.UTF_8);

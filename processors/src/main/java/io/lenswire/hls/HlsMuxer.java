@@ -188,7 +188,7 @@ public final class HlsMuxer implements AutoCloseable {
         videoOut = video.index();
         audioOut = -1;
         StreamInfo.AudioInfo a = info.audio();
-        if (a != null && "aac".equals(a.codec())) {
+        if (a != null && carriesAudio(a)) {
             audioTimeBase = av_make_q(a.timeBaseNum(), a.timeBaseDen());
             AVStream audio = avformat_new_stream(output, null);
             AVCodecParameters ap = audio.codecpar();
@@ -229,6 +229,11 @@ public final class HlsMuxer implements AutoCloseable {
         if (packet == null) {
             packet = av_packet_alloc();
         }
+    }
+
+    /** HLS carries AAC; any other camera audio is dropped (and reported in the camera status). */
+    public static boolean carriesAudio(StreamInfo.AudioInfo audio) {
+        return "aac".equals(audio.codec());
     }
 
     private static void setExtradata(AVCodecParameters par, byte[] extradata) {

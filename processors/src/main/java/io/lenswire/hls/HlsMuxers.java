@@ -71,6 +71,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
                      LenswireProperties properties, ObjectProvider<ViewerPresence> presence, MeterRegistry meters,
                      BranchClosings closings) {
         this.closings = closings;
+        validate(settings);
         this.camelContext = camelContext;
         this.gopCaches = gopCaches;
         this.settings = settings;
@@ -80,6 +81,23 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         Gauge.builder("lenswire.hls.muxers.active", running, Map::size)
                 .description("HLS muxers running (one per watched camera)").register(meters);
         sweeper.scheduleWithFixedDelay(this::stopIdle, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Refuses settings FFmpeg would take but that make no sense (list-size 0 keeps every segment forever). */
+    static void validate(HlsProperties s) {
+        double segment = s.getSegmentDuration().toMillis() / 1000.0;
+        if (segment < 0.5 || segment > 10) {
+            throw new IllegalStateException("lenswire.hls.segment-duration must be between 0.5s and 10s, not " + s.getSegmentDuration());
+        }
+        if (s.getFirstSegmentDuration().isNegative() || s.getFirstSegmentDuration().compareTo(s.getSegmentDuration()) > 0) {
+            throw new IllegalStateException("lenswire.hls.first-segment-duration must be between 0 and segment-duration");
+        }
+        if (s.getListSize() < 2 || s.getListSize() > 30) {
+            throw new IllegalStateException("lenswire.hls.list-size must be between 2 and 30, not " + s.getListSize());
+        }
+        if (s.getIdleTimeout().toSeconds() < 1 || s.getFirstPlaylistWait().isNegative()) {
+            throw new IllegalStateException("lenswire.hls.idle-timeout must be at least 1s and first-playlist-wait not negative");
+        }
     }
 
     public static String routeId(String cameraId) {

@@ -144,6 +144,17 @@ public class PlaybackSessions implements AutoCloseable {
         }
     }
 
+    /** Ends every session of a camera (it is being removed); returns how many were live. */
+    public int endAllOf(String cameraId) {
+        int ended = 0;
+        for (Session s : sessions.values()) {
+            if (s.cameraId().equals(cameraId) && end(s.id()).isPresent()) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
     /** Live sessions, oldest first. */
     public List<Session> live() {
         Instant now = now();
