@@ -33,7 +33,8 @@ public class FanOutGate {
 
     public boolean admit(Exchange exchange, String branch) {
         String cameraId = exchange.getIn().getHeader(JavacvConstants.CAMERA_ID, String.class);
-        QueueReference queue = seda.getQueueReference(branch + "-" + cameraId);
+        // SedaComponent keys its queues by the normalized endpoint URI without options
+        QueueReference queue = seda.getQueueReference("seda://" + branch + "-" + cameraId);
         if (queue == null || !queue.hasConsumers()) {
             return false;
         }
