@@ -25,7 +25,9 @@ import io.micrometer.core.instrument.Timer;
  * of analysing the past. Drops are counted.
  *
  * <p>Thread-safety: one owner thread (the camera's analytics route consumer) calls {@link #process};
- * {@link #close()} is called after that route has stopped. Owns the decoder and the detector.
+ * {@link #close()} is called after that route has stopped, and is synchronized with {@link #process}
+ * so that even a forced stop never frees native memory under a running decode. Owns the decoder and
+ * the detector.
  */
 final class CameraAnalytics implements AutoCloseable {
 
@@ -54,6 +56,7 @@ final class CameraAnalytics implements AutoCloseable {
     private long currentPacketNanos;
     private long currentDecodeNanos;
     private FaceEvent lastEvent;
+    private boolean closed;
 
     CameraAnalytics(String cameraId, AnalyticsProperties settings, AnalyticsEngine engine, AnalyticsStats stats,
                     Timer decodeTimer, Timer detectTimer, Timer recognizeTimer) {
@@ -77,8 +80,8 @@ final class CameraAnalytics implements AutoCloseable {
     }
 
     /** Handles one packet of the camera; returns the frame's event when it was analysed and had faces. */
-    FaceEvent process(EncodedPacket p) throws Exception {
-        if (!p.video()) {
+    synchronized FaceEvent process(EncodedPacket p) throws Exception {
+        if (closed || !p.video()) {
             return null;
         }
         if (decoder.stream() != p.stream()) {
@@ -216,8 +219,13 @@ final class CameraAnalytics implements AutoCloseable {
         return new FaceEvent(cameraId, at.toString(), faces);
     }
 
+    /** Frees the decoder and detector; waits for a packet still being processed (a forced route stop). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         decoder.close();
         detector.close();
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
@@ -20,6 +21,7 @@ import io.lenswire.camera.Camera;
 import io.lenswire.camera.CameraLifecycleListener;
 import io.lenswire.config.LenswireProperties;
 import io.lenswire.ingest.EncodedPacket;
+import io.lenswire.ingest.FanOutGate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +40,8 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
     private static final Logger EVENTS = LoggerFactory.getLogger("io.lenswire.analytics.events");
     static final String TEMPLATE_ID = "camera-analytics";
     static final String BRANCH = "analytics";
+    /** Longest wait for the branch's thread to finish its current packet when the branch stops. */
+    static final long STOP_TIMEOUT_SECONDS = 10;
 
     private final CamelContext camelContext;
     private final AnalyticsProperties settings;
@@ -45,10 +49,12 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
     private final AnalyticsEngine engine;
     private final MeterRegistry meters;
     private final ObjectMapper json;
+    private final FanOutGate gate;
     private final Map<String, CameraAnalytics> running = new ConcurrentHashMap<>();
 
     public FaceAnalytics(CamelContext camelContext, AnalyticsProperties settings, LenswireProperties properties,
-                         AnalyticsEngine engine, MeterRegistry meters, ObjectMapper json) {
+                         AnalyticsEngine engine, MeterRegistry meters, ObjectMapper json, FanOutGate gate) {
+        this.gate = gate;
         this.camelContext = camelContext;
         this.settings = settings;
         this.properties = properties;
@@ -95,6 +101,7 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
                 .tag("camera", cameraId).register(meters);
         FunctionCounter.builder("lenswire.analytics.frames.dropped", stats, AnalyticsStats::framesDropped)
                 .tag("camera", cameraId).description("Frames the analytics branch skipped because it was behind").register(meters);
+        gate.open(cameraId, BRANCH);
         try {
             TemplatedRouteBuilder.builder(camelContext, TEMPLATE_ID)
                     .routeId(routeId(cameraId))
@@ -109,22 +116,25 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
         LOG.info("camera {}: face analytics started ({})", cameraId, engine.recognizerName());
     }
 
-    /** Removes the route first (its thread owns the pipeline), then frees the pipeline's native memory. */
+    /**
+     * Closes the branch's queue to ingest, removes the route (its thread owns the pipeline: what is
+     * still queued passes through without analysis), then frees the pipeline's native memory.
+     */
     synchronized void stop(String cameraId) {
-        CameraAnalytics pipeline = running.get(cameraId);
+        CameraAnalytics pipeline = running.remove(cameraId);
         if (pipeline == null) {
             return;
         }
+        gate.close(cameraId, BRANCH);
         try {
             String routeId = routeId(cameraId);
             if (camelContext.getRoute(routeId) != null) {
-                camelContext.getRouteController().stopRoute(routeId);
+                camelContext.getRouteController().stopRoute(routeId, STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 camelContext.removeRoute(routeId);
             }
         } catch (Exception e) {
             LOG.warn("camera {}: could not stop the analytics route: {}", cameraId, e.getMessage());
         }
-        running.remove(cameraId);
         pipeline.close();
         removeMeters(cameraId);
         LOG.info("camera {}: face analytics stopped ({} frames analysed)", cameraId, pipeline.stats().framesProcessed());

@@ -24,6 +24,8 @@ public class FanOutGate {
     private final BranchDropMetrics dropMetrics;
     /** Branch queues that dropped a packet and wait for a key frame; touched by ingest threads only. */
     private final Set<String> resyncing = ConcurrentHashMap.newKeySet();
+    /** Branch queues whose consumer is stopping: nothing more goes in, so that the queue can drain. */
+    private final Set<String> closed = ConcurrentHashMap.newKeySet();
 
     public FanOutGate(CamelContext camelContext, CameraStatusRegistry statuses, BranchDropMetrics dropMetrics) {
         this.seda = camelContext.getComponent("seda", SedaComponent.class);
@@ -39,6 +41,9 @@ public class FanOutGate {
             return false;
         }
         String key = branch + "-" + cameraId;
+        if (closed.contains(key)) {
+            return false;
+        }
         if (resyncing.contains(key)) {
             if (!exchange.getIn().getHeader(JavacvConstants.KEY_FRAME, false, Boolean.class)) {
                 countDrop(cameraId, branch);
@@ -52,6 +57,20 @@ public class FanOutGate {
         resyncing.add(key); // a branch that lost a packet gets nothing until the next key frame
         countDrop(cameraId, branch);
         return false;
+    }
+
+    /**
+     * Stops admitting packets into a branch queue, before its consumer route is stopped: a SEDA
+     * consumer stops only once its queue runs dry, which never happens while ingest keeps feeding it.
+     */
+    public void close(String cameraId, String branch) {
+        closed.add(branch + "-" + cameraId);
+    }
+
+    /** Admits packets into the branch queue again (a branch that starts). */
+    public void open(String cameraId, String branch) {
+        closed.remove(branch + "-" + cameraId);
+        resyncing.remove(branch + "-" + cameraId);
     }
 
     private void countDrop(String cameraId, String branch) {
