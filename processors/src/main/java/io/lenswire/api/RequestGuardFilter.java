@@ -13,22 +13,33 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.util.unit.DataSize;
+import java.util.regex.Pattern;
 
 /**
  * Refuses, before Camel's HTTP binding sees them, API requests it would mishandle: bodies it would
  * parse as a form (and fail on with a 500), compressed bodies (it would inflate them unbounded) and
  * bodies over the API's limit. The binding reads the whole body into memory before the first route
  * step, so the limit is enforced here by reading at most one byte past it, also for chunked bodies
- * that announce no length; the route then gets the body from memory.
+ * that announce no length; the route then gets the body from memory. The face enrollment uploads
+ * are the one exception: multipart/form-data is let through on {@code POST /api/faces} and
+ * {@code POST /api/faces/{id}/images}, up to {@code spring.servlet.multipart.max-request-size}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestGuardFilter extends OncePerRequestFilter {
 
-    private final ObjectMapper json;
+    /** The paths that take multipart uploads (face enrollment). */
+    static final Pattern MULTIPART_PATHS = Pattern.compile("/api/faces(/[^/]+/images)?/?");
 
-    public RequestGuardFilter(ObjectMapper json) {
+    private final ObjectMapper json;
+    private final long maxMultipartBytes;
+
+    public RequestGuardFilter(ObjectMapper json,
+                              @Value("${spring.servlet.multipart.max-request-size:64MB}") DataSize maxMultipart) {
         this.json = json;
+        this.maxMultipartBytes = maxMultipart.toBytes();
     }
 
     @Override
@@ -40,6 +51,15 @@ public class RequestGuardFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase();
+        if (type.startsWith("multipart/form-data") && "POST".equals(request.getMethod())
+                && MULTIPART_PATHS.matcher(request.getRequestURI()).matches()) {
+            if (request.getContentLengthLong() > maxMultipartBytes) {
+                reject(response, 413, "payload_too_large", "The upload is larger than " + (maxMultipartBytes / (1024 * 1024)) + " MB in total");
+                return;
+            }
+            chain.doFilter(request, response); // Tomcat's multipart parser enforces the size limits
+            return;
+        }
         if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
             reject(response, 415, "unsupported_media_type", "Send the body as application/json");
             return;

@@ -56,6 +56,14 @@ public class CameraService {
         metrics.register(camera.id());
         routes.start(camera);
         LOG.info("camera {} added ({})", camera.id(), camera.maskedUrl());
+        for (CameraLifecycleListener l : listeners) {
+            try {
+                l.cameraStarted(camera);
+            } catch (RuntimeException e) {
+                // a branch that cannot start must not take the camera (or the other branches) down
+                LOG.error("camera {}: {} failed to start: {}", camera.id(), l.getClass().getSimpleName(), e.getMessage(), e);
+            }
+        }
         return true;
     }
 

@@ -1,0 +1,139 @@
+package io.lenswire.analytics;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code lenswire.analytics.*}: the face analytics branch of cameras with {@code analytics: true}.
+ * Every default here is also written, with a comment, in application.yaml.
+ */
+@ConfigurationProperties(prefix = "lenswire.analytics")
+public class AnalyticsProperties {
+
+    /** Master switch; when false no camera gets an analytics branch and no model is loaded. */
+    private boolean enabled = true;
+    /** Directory holding the ONNX model files (relative to the working directory unless absolute). */
+    private Path modelsDir = Path.of("models");
+    /** Analyse one decoded frame out of this many (the original system used 3). */
+    private int processEveryNFrames = 3;
+    /** Upper bound of analysed frames per second and camera; 0 means no bound beyond every-N. */
+    private double maxFps = 0;
+    /**
+     * Packets older than this when the branch reaches them are dropped, and so is everything up to
+     * the next key frame that is fresh again (drop and resync); counted in frames_dropped.
+     */
+    private Duration maxLag = Duration.ofSeconds(1);
+    /** Decoder threads per camera (libavcodec); 1 keeps one camera on one core. */
+    private int decoderThreads = 1;
+    /** Test hook: extra time spent per analysed frame, to prove that a slow branch never stalls ingest. Keep 0. */
+    private Duration testDelayPerFrame = Duration.ZERO;
+    private final Detector detector = new Detector();
+    private final Recognition recognition = new Recognition();
+    private final Enrollment enrollment = new Enrollment();
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public Path getModelsDir() { return modelsDir; }
+    public void setModelsDir(Path modelsDir) { this.modelsDir = modelsDir; }
+    public int getProcessEveryNFrames() { return processEveryNFrames; }
+    public void setProcessEveryNFrames(int n) { this.processEveryNFrames = n; }
+    public double getMaxFps() { return maxFps; }
+    public void setMaxFps(double maxFps) { this.maxFps = maxFps; }
+    public Duration getMaxLag() { return maxLag; }
+    public void setMaxLag(Duration maxLag) { this.maxLag = maxLag; }
+    public int getDecoderThreads() { return decoderThreads; }
+    public void setDecoderThreads(int decoderThreads) { this.decoderThreads = decoderThreads; }
+    public Duration getTestDelayPerFrame() { return testDelayPerFrame; }
+    public void setTestDelayPerFrame(Duration d) { this.testDelayPerFrame = d; }
+    public Detector getDetector() { return detector; }
+    public Recognition getRecognition() { return recognition; }
+    public Enrollment getEnrollment() { return enrollment; }
+
+    /** YuNet through OpenCV's FaceDetectorYN. */
+    public static class Detector {
+        /** File name inside the models dir, or an absolute path. */
+        private String model = "face_detection_yunet_2023mar.onnx";
+        /** Expected SHA-256 of the model file (the official 2023mar file); empty skips the check. */
+        private String sha256 = "ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0";
+        /** Frames are downscaled to this width (height keeps the aspect ratio) before detection. */
+        private int inputWidth = 640;
+        private float scoreThreshold = 0.8f;
+        private float nmsThreshold = 0.3f;
+        private int topK = 5000;
+
+        public String getModel() { return model; }
+        public void setModel(String model) { this.model = model; }
+        public String getSha256() { return sha256; }
+        public void setSha256(String sha256) { this.sha256 = sha256; }
+        public int getInputWidth() { return inputWidth; }
+        public void setInputWidth(int inputWidth) { this.inputWidth = inputWidth; }
+        public float getScoreThreshold() { return scoreThreshold; }
+        public void setScoreThreshold(float v) { this.scoreThreshold = v; }
+        public float getNmsThreshold() { return nmsThreshold; }
+        public void setNmsThreshold(float v) { this.nmsThreshold = v; }
+        public int getTopK() { return topK; }
+        public void setTopK(int topK) { this.topK = topK; }
+    }
+
+    /** Which recognizer runs, and the rules that keep an unknown face unknown. */
+    public static class Recognition {
+        /** {@code auto} (SFace when sface-model is set, else built-in), {@code sface} or {@code builtin}. */
+        private String recognizer = "auto";
+        /** SFace ONNX file (face_recognition_sface_2021dec.onnx) in the models dir or an absolute path; empty: none. */
+        private String sfaceModel = "";
+        /** Expected SHA-256 of the SFace file; empty skips the check (logged as a warning). */
+        private String sfaceSha256 = "f6abbfff9575e3041db692c1e29d782e995191888477fd59ebc81202d99fc63b";
+        /** Cosine similarity at or above which SFace calls two faces the same person (OpenCV's value). */
+        private double sfaceThreshold = 0.363;
+        /** Similarity at or above which the built-in recognizer calls two faces the same person (calibrated). */
+        private double builtinThreshold = BuiltinRecognizer.DEFAULT_THRESHOLD;
+        /** Faces whose eyes are closer than this many pixels (in the camera frame) are not recognized. */
+        private int minEyeDistance = 24;
+        /** Faces whose aligned crop is blurrier than this (variance of the Laplacian) are not recognized. */
+        private double minSharpness = BuiltinRecognizer.DEFAULT_MIN_SHARPNESS;
+        /** A visit (one tracked face) gets a name once this many of its last decision-window frames agree. */
+        private int decisionVotes = 3;
+        private int decisionWindow = 5;
+
+        public String getRecognizer() { return recognizer; }
+        public void setRecognizer(String recognizer) { this.recognizer = recognizer; }
+        public String getSfaceModel() { return sfaceModel; }
+        public void setSfaceModel(String sfaceModel) { this.sfaceModel = sfaceModel; }
+        public String getSfaceSha256() { return sfaceSha256; }
+        public void setSfaceSha256(String sfaceSha256) { this.sfaceSha256 = sfaceSha256; }
+        public double getSfaceThreshold() { return sfaceThreshold; }
+        public void setSfaceThreshold(double v) { this.sfaceThreshold = v; }
+        public double getBuiltinThreshold() { return builtinThreshold; }
+        public void setBuiltinThreshold(double v) { this.builtinThreshold = v; }
+        public int getMinEyeDistance() { return minEyeDistance; }
+        public void setMinEyeDistance(int v) { this.minEyeDistance = v; }
+        public double getMinSharpness() { return minSharpness; }
+        public void setMinSharpness(double v) { this.minSharpness = v; }
+        public int getDecisionVotes() { return decisionVotes; }
+        public void setDecisionVotes(int v) { this.decisionVotes = v; }
+        public int getDecisionWindow() { return decisionWindow; }
+        public void setDecisionWindow(int v) { this.decisionWindow = v; }
+    }
+
+    /** Limits of POST /api/faces and POST /api/faces/{id}/images. */
+    public static class Enrollment {
+        private DataSize maxImageSize = DataSize.ofMegabytes(10);
+        private int maxImagesPerRequest = 10;
+        private int maxNameLength = 128;
+
+        public DataSize getMaxImageSize() { return maxImageSize; }
+        public void setMaxImageSize(DataSize v) { this.maxImageSize = v; }
+        public int getMaxImagesPerRequest() { return maxImagesPerRequest; }
+        public void setMaxImagesPerRequest(int v) { this.maxImagesPerRequest = v; }
+        public int getMaxNameLength() { return maxNameLength; }
+        public void setMaxNameLength(int v) { this.maxNameLength = v; }
+    }
+
+    public Path resolveModel(String nameOrPath) {
+        Path p = Path.of(nameOrPath);
+        return p.isAbsolute() ? p : modelsDir.resolve(p);
+    }
+}

@@ -1,0 +1,161 @@
+package io.lenswire.analytics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.lenswire.api.ApiException;
+
+/**
+ * Enrolls, extends and deletes people, keeping the database and the running cameras' gallery in
+ * step: every change publishes a new {@link Gallery} snapshot, which the next analysed frame of
+ * every camera uses. At start the gallery is rebuilt from the stored photos with the active
+ * recognizer.
+ */
+@Service
+public class FaceEnrollment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaceEnrollment.class);
+
+    private final FaceRepository repository;
+    private final AnalyticsEngine engine;
+    private final AnalyticsProperties settings;
+    private final TransactionTemplate transactions;
+    /** Templates by person, in enrollment order; guarded by this. */
+    private final Map<Long, Gallery.Person> people = new LinkedHashMap<>();
+
+    public FaceEnrollment(FaceRepository repository, AnalyticsEngine engine, AnalyticsProperties settings,
+                          TransactionTemplate transactions) {
+        this.repository = repository;
+        this.engine = engine;
+        this.settings = settings;
+        this.transactions = transactions;
+    }
+
+    /** Rebuilds the gallery from the database once the application (and Flyway) is up. */
+    @EventListener(ApplicationReadyEvent.class)
+    public synchronized void loadGallery() {
+        if (!engine.ready()) {
+            return;
+        }
+        Map<Long, List<float[]>> templates = new LinkedHashMap<>();
+        int unusable = 0;
+        for (FaceRepository.StoredImage image : repository.images()) {
+            float[] t = EnrollmentImages.template(image.data(), engine);
+            if (t == null) {
+                unusable++;
+                continue;
+            }
+            templates.computeIfAbsent(image.personId(), k -> new ArrayList<>()).add(t);
+        }
+        people.clear();
+        for (FaceRepository.PersonInfo p : repository.all()) {
+            people.put(p.id(), new Gallery.Person(p.id(), p.name(), List.copyOf(templates.getOrDefault(p.id(), List.of()))));
+        }
+        publish();
+        LOG.info("face gallery: {} people, {} templates ({}){}", people.size(), templates.values().stream().mapToInt(List::size).sum(),
+                engine.recognizerName(), unusable > 0 ? ", " + unusable + " stored photos no longer usable" : "");
+    }
+
+    public FaceRepository.PersonInfo enroll(String name, List<EnrollmentImages.Upload> uploads) {
+        String cleanName = checkName(name);
+        List<EnrollmentImages.Checked> checked = checkAll(uploads);
+        synchronized (this) {
+            long id = transactions.execute(status -> {
+                long personId = repository.insertPerson(cleanName);
+                checked.forEach(c -> repository.insertImage(personId, c));
+                return personId;
+            });
+            people.put(id, new Gallery.Person(id, cleanName, checked.stream().map(EnrollmentImages.Checked::template).toList()));
+            publish();
+            LOG.info("face gallery: enrolled person {} from {} image(s)", id, checked.size());
+            return repository.find(id).orElseThrow();
+        }
+    }
+
+    public FaceRepository.PersonInfo addImages(long personId, List<EnrollmentImages.Upload> uploads) {
+        if (!repository.exists(personId)) {
+            throw ApiException.notFound("No enrolled person with id " + personId);
+        }
+        List<EnrollmentImages.Checked> checked = checkAll(uploads);
+        synchronized (this) {
+            Gallery.Person current = people.get(personId);
+            if (current == null || !repository.exists(personId)) {
+                throw ApiException.notFound("No enrolled person with id " + personId);
+            }
+            transactions.executeWithoutResult(status -> checked.forEach(c -> repository.insertImage(personId, c)));
+            List<float[]> templates = new ArrayList<>(current.templates());
+            checked.forEach(c -> templates.add(c.template()));
+            people.put(personId, new Gallery.Person(personId, current.name(), List.copyOf(templates)));
+            publish();
+            LOG.info("face gallery: added {} image(s) to person {}", checked.size(), personId);
+            return repository.find(personId).orElseThrow();
+        }
+    }
+
+    public synchronized boolean delete(long personId) {
+        boolean deleted = Boolean.TRUE.equals(transactions.execute(status -> repository.deletePerson(personId)));
+        if (deleted) {
+            people.remove(personId);
+            publish();
+            LOG.info("face gallery: deleted person {}", personId);
+        }
+        return deleted;
+    }
+
+    public List<FaceRepository.PersonInfo> all() {
+        return repository.all();
+    }
+
+    public Optional<FaceRepository.PersonInfo> find(long personId) {
+        return repository.find(personId);
+    }
+
+    private void publish() {
+        engine.gallery(new Gallery(engine.recognizerName(), List.copyOf(people.values())));
+    }
+
+    private String checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw ApiException.badRequest("name is required (a form field 'name' with the person's name)");
+        }
+        String n = name.strip();
+        int max = settings.getEnrollment().getMaxNameLength();
+        if (n.length() > max) {
+            throw ApiException.badRequest("name is longer than " + max + " characters");
+        }
+        if (n.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("name must not contain control characters");
+        }
+        return n;
+    }
+
+    private List<EnrollmentImages.Checked> checkAll(List<EnrollmentImages.Upload> uploads) {
+        if (!engine.ready()) {
+            throw new ApiException(503, "analytics_unavailable", "Face analytics is unavailable: "
+                    + (engine.error() == null ? "disabled by configuration" : engine.error()));
+        }
+        if (uploads.isEmpty()) {
+            throw ApiException.badRequest("at least one image is required (form field 'images')");
+        }
+        int max = settings.getEnrollment().getMaxImagesPerRequest();
+        if (uploads.size() > max) {
+            throw ApiException.badRequest("at most " + max + " images per request");
+        }
+        long maxBytes = settings.getEnrollment().getMaxImageSize().toBytes();
+        List<EnrollmentImages.Checked> checked = new ArrayList<>();
+        for (int i = 0; i < uploads.size(); i++) {
+            checked.add(EnrollmentImages.check(uploads.get(i), i + 1, maxBytes, engine));
+        }
+        return checked;
+    }
+}

@@ -1,0 +1,29 @@
+package io.lenswire.analytics;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * What analytics found in one analysed frame with at least one face; the body of the exchanges sent
+ * to {@code seda:face-events}. Serializes as {@code {camera_id, timestamp, faces: [{bbox, score,
+ * person_id, name, similarity}]}}.
+ *
+ * @param timestamp ISO-8601 UTC time at which the frame's packet arrived from the camera
+ */
+public record FaceEvent(@JsonProperty("camera_id") String cameraId, String timestamp, List<Face> faces) {
+
+    /**
+     * @param bbox       {@code [x, y, width, height]} in pixels of the camera frame
+     * @param personId   the enrolled person, or null when unknown
+     * @param similarity similarity to the named person, or to the closest enrolled person when
+     *                   unknown; null when the face could not be compared (no one enrolled, too
+     *                   small or too blurred)
+     */
+    public record Face(int[] bbox, double score, @JsonProperty("person_id") Long personId, String name, Double similarity) {
+    }
+
+    public long recognized() {
+        return faces.stream().filter(f -> f.personId() != null).count();
+    }
+}

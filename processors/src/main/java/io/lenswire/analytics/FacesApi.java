@@ -1,0 +1,146 @@
+package io.lenswire.analytics;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.springframework.stereotype.Component;
+
+import io.lenswire.api.ApiException;
+import io.lenswire.api.ApiResponses;
+
+/**
+ * The enrollment endpoints: {@code POST /api/faces} (multipart: {@code name}, one or more
+ * {@code images}), {@code POST /api/faces/{id}/images}, {@code GET /api/faces},
+ * {@code DELETE /api/faces/{id}}.
+ */
+@Component("facesApi")
+public class FacesApi {
+
+    static final String NAME_FIELD = "name";
+    static final String IMAGES_FIELD = "images";
+
+    private final FaceEnrollment enrollment;
+    private final AnalyticsProperties settings;
+
+    public FacesApi(FaceEnrollment enrollment, AnalyticsProperties settings) {
+        this.enrollment = enrollment;
+        this.settings = settings;
+    }
+
+    public void enroll(Exchange exchange) {
+        Form form = readForm(exchange);
+        FaceRepository.PersonInfo person = enrollment.enroll(form.name(), form.images());
+        exchange.setProperty(ApiResponses.STATUS, 201);
+        exchange.getMessage().setBody(Map.of("success", true, "person", describe(person)));
+    }
+
+    public void addImages(Exchange exchange) {
+        long id = personId(exchange);
+        Form form = readForm(exchange);
+        FaceRepository.PersonInfo person = enrollment.addImages(id, form.images());
+        exchange.setProperty(ApiResponses.STATUS, 201);
+        exchange.getMessage().setBody(Map.of("success", true, "person", describe(person)));
+    }
+
+    public void list(Exchange exchange) {
+        List<Map<String, Object>> people = enrollment.all().stream().map(FacesApi::describe).toList();
+        exchange.getMessage().setBody(Map.of("success", true, "persons", people));
+    }
+
+    public void delete(Exchange exchange) {
+        long id = personId(exchange);
+        if (!enrollment.delete(id)) {
+            throw ApiException.notFound("No enrolled person with id " + id);
+        }
+        exchange.getMessage().setBody(Map.of("success", true, "id", id, "message", "Person deleted"));
+    }
+
+    static Map<String, Object> describe(FaceRepository.PersonInfo p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("name", p.name());
+        m.put("images", p.images().stream().map(i -> {
+            Map<String, Object> image = new LinkedHashMap<>();
+            image.put("image_id", i.id());
+            image.put("file_name", i.fileName());
+            image.put("content_type", i.contentType());
+            image.put("width", i.width());
+            image.put("height", i.height());
+            image.put("face", Map.of("bbox", i.faceBox(), "score", Math.round(i.faceScore() * 1000) / 1000.0));
+            return image;
+        }).toList());
+        return m;
+    }
+
+    private static long personId(Exchange exchange) {
+        String raw = exchange.getIn().getHeader("id", String.class);
+        if (raw == null || !raw.matches("[0-9]{1,18}")) {
+            throw ApiException.notFound("No enrolled person with id '" + printable(raw) + "'");
+        }
+        return Long.parseLong(raw);
+    }
+
+    record Form(String name, List<EnrollmentImages.Upload> images) {
+    }
+
+    private Form readForm(Exchange exchange) {
+        HttpServletRequest request = exchange.getIn() instanceof PlatformHttpMessage m ? m.getRequest() : null;
+        String type = request == null || request.getContentType() == null ? "" : request.getContentType().toLowerCase();
+        if (request == null || !type.startsWith("multipart/form-data")) {
+            throw new ApiException(415, "unsupported_media_type",
+                    "Send the images as multipart/form-data: a field 'name' and one or more files in 'images'");
+        }
+        Collection<Part> parts;
+        try {
+            parts = request.getParts();
+        } catch (IOException | ServletException | IllegalStateException e) {
+            throw ApiException.badRequest("The multipart body could not be read: " + printable(e.getMessage()));
+        }
+        long maxBytes = settings.getEnrollment().getMaxImageSize().toBytes();
+        String name = null;
+        List<EnrollmentImages.Upload> images = new ArrayList<>();
+        for (Part part : parts) {
+            if (NAME_FIELD.equals(part.getName()) && part.getSubmittedFileName() == null) {
+                name = new String(read(part, 4096), StandardCharsets.UTF_8);
+            } else if (IMAGES_FIELD.equals(part.getName())) {
+                if (part.getSize() > maxBytes) {
+                    throw new ApiException(413, "payload_too_large", "image " + (images.size() + 1)
+                            + (part.getSubmittedFileName() == null ? "" : " ('" + printable(part.getSubmittedFileName()) + "')")
+                            + " is larger than " + (maxBytes / (1024 * 1024)) + " MB");
+                }
+                images.add(new EnrollmentImages.Upload(part.getSubmittedFileName(), part.getContentType(), read(part, maxBytes)));
+            } else {
+                throw ApiException.badRequest("Unknown form field '" + printable(part.getName()) + "'; allowed: name, images");
+            }
+        }
+        return new Form(name, images);
+    }
+
+    private static byte[] read(Part part, long max) {
+        try (InputStream in = part.getInputStream()) {
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (IOException e) {
+            throw ApiException.badRequest("The upload could not be read");
+        }
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 60 ? s.substring(0, 60) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

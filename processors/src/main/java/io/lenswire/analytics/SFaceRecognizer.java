@@ -1,0 +1,114 @@
+package io.lenswire.analytics;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_objdetect.FaceRecognizerSF;
+
+/**
+ * SFace (OpenCV Zoo, {@code face_recognition_sface_2021dec.onnx}) through OpenCV's
+ * {@code FaceRecognizerSF}: the face is aligned with YuNet's five landmarks into SFace's 112x112
+ * layout ({@code alignCrop}), embedded into 128 numbers, and compared by cosine similarity; OpenCV
+ * documents 0.363 as the same-person threshold. The production recognizer; needs the model file.
+ *
+ * <p>Thread-safe: the network is shared by all cameras and guarded by this object's lock (one
+ * embedding takes a few milliseconds). The same size and sharpness rules as the built-in
+ * recognizer keep faces that are too small or blurred unknown.
+ */
+public final class SFaceRecognizer implements FaceRecognizer {
+
+    public static final String NAME = "sface";
+
+    private final FaceRecognizerSF net;
+    private final double threshold;
+    private final double minEyeDistance;
+    private final double minSharpness;
+    private final FaceAligner qualityAligner = new FaceAligner(BuiltinRecognizer.CROP, 10, 24, 92);
+
+    public SFaceRecognizer(ModelFiles.Verified model, double threshold, double minEyeDistance, double minSharpness) {
+        FaceRecognizerSF loaded;
+        try {
+            loaded = FaceRecognizerSF.create(model.path().toString(), "");
+        } catch (RuntimeException e) {
+            throw new ModelException("SFace model " + model.path() + " could not be loaded by OpenCV: " + FaceDetector.firstLine(e.getMessage()), e);
+        }
+        if (loaded == null || loaded.isNull()) {
+            throw new ModelException("SFace model " + model.path() + " could not be loaded by OpenCV");
+        }
+        this.net = loaded;
+        this.threshold = threshold;
+        this.minEyeDistance = minEyeDistance;
+        this.minSharpness = minSharpness;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public Template embed(FaceImage image, DetectedFace face) {
+        if (face.eyeDistance() < minEyeDistance) {
+            return Template.rejected("face too small (eye distance " + Math.round(face.eyeDistance()) + " px)", 0);
+        }
+        double sharpness;
+        byte[] pixels = new byte[BuiltinRecognizer.CROP * BuiltinRecognizer.CROP];
+        try (Mat crop = new Mat(BuiltinRecognizer.CROP, BuiltinRecognizer.CROP, CV_8U)) {
+            qualityAligner.align(image.gray(), face, crop);
+            crop.data().get(pixels);
+        }
+        sharpness = BuiltinRecognizer.laplacianVariance(pixels, BuiltinRecognizer.CROP);
+        if (sharpness < minSharpness) {
+            return Template.rejected("face too blurred (sharpness " + Math.round(sharpness) + ")", sharpness);
+        }
+        float[] row = face.toYunetRow();
+        float[] vector;
+        synchronized (this) {
+            try (Mat faceRow = new Mat(1, 15, CV_32F); Mat aligned = new Mat(); Mat feature = new Mat()) {
+                try (FloatIndexer ix = faceRow.createIndexer()) {
+                    for (int i = 0; i < 15; i++) {
+                        ix.put(0, i, row[i]);
+                    }
+                }
+                net.alignCrop(image.bgr(), faceRow, aligned);
+                net.feature(aligned, feature);
+                vector = new float[(int) feature.total()];
+                try (Mat flat = feature.reshape(1, 1).clone(); FloatPointer data = new FloatPointer(flat.data())) {
+                    data.get(vector);
+                }
+            }
+        }
+        double norm = 0;
+        for (float v : vector) {
+            norm += v * v;
+        }
+        float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] *= inv;
+        }
+        return Template.of(vector, sharpness);
+    }
+
+    /** Cosine similarity (templates are unit vectors), as FaceRecognizerSF.match with FR_COSINE. */
+    @Override
+    public double similarity(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+        }
+        return dot;
+    }
+
+    @Override
+    public synchronized void close() {
+        net.close();
+    }
+}

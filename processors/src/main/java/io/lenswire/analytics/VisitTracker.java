@@ -1,0 +1,110 @@
+package io.lenswire.analytics;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Follows faces from one analysed frame to the next (box overlap) so that a name is decided over
+ * several frames of one visit, not from one frame: a track is labelled with a person only when at
+ * least {@code votes} of its last {@code window} usable frames matched that person; otherwise it is
+ * unknown. Frames where the face was unfit for recognition neither vote nor erase earlier votes.
+ *
+ * <p>Not thread-safe: one per camera, used by the camera's analytics thread.
+ */
+final class VisitTracker {
+
+    /** Minimum box overlap for a face to continue a track. */
+    static final double MIN_IOU = 0.3;
+    /** A track not seen in this many analysed frames is over (the visit ended). */
+    static final int MAX_MISSED_FRAMES = 10;
+    /** A vote for nobody. */
+    static final long UNKNOWN = -1;
+
+    private final int votes;
+    private final int window;
+    private final List<Track> tracks = new ArrayList<>();
+    private long frameNumber;
+
+    /** One face followed across frames. */
+    static final class Track {
+        DetectedFace last;
+        long lastSeen;
+        final Deque<Long> ballot = new ArrayDeque<>();
+    }
+
+    VisitTracker(int votes, int window) {
+        this.window = Math.max(1, window);
+        this.votes = Math.max(1, Math.min(votes, this.window));
+    }
+
+    /** Assigns each face of the new frame to a track (in order), creating tracks for new faces. */
+    List<Track> next(List<DetectedFace> faces) {
+        frameNumber++;
+        List<Track> assigned = new ArrayList<>(faces.size());
+        List<Track> free = new ArrayList<>(tracks);
+        for (DetectedFace face : faces) {
+            Track best = null;
+            double bestIou = MIN_IOU;
+            for (Track t : free) {
+                double iou = t.last.iou(face);
+                if (iou >= bestIou) {
+                    bestIou = iou;
+                    best = t;
+                }
+            }
+            if (best == null) {
+                best = new Track();
+                tracks.add(best);
+            } else {
+                free.remove(best);
+            }
+            best.last = face;
+            best.lastSeen = frameNumber;
+            assigned.add(best);
+        }
+        for (Iterator<Track> it = tracks.iterator(); it.hasNext(); ) {
+            if (frameNumber - it.next().lastSeen > MAX_MISSED_FRAMES) {
+                it.remove();
+            }
+        }
+        return assigned;
+    }
+
+    /** Records this frame's opinion of a track: a person id or {@link #UNKNOWN}. */
+    void vote(Track track, long personId) {
+        track.ballot.addLast(personId);
+        while (track.ballot.size() > window) {
+            track.ballot.removeFirst();
+        }
+    }
+
+    /** The person the track's recent frames agree on, or {@link #UNKNOWN}. */
+    long decision(Track track) {
+        Map<Long, Integer> counts = new HashMap<>();
+        for (long id : track.ballot) {
+            if (id != UNKNOWN) {
+                counts.merge(id, 1, Integer::sum);
+            }
+        }
+        long winner = UNKNOWN;
+        for (Map.Entry<Long, Integer> e : counts.entrySet()) {
+            if (e.getValue() >= votes) {
+                winner = e.getKey();
+            }
+        }
+        return winner;
+    }
+
+    int activeTracks() {
+        return tracks.size();
+    }
+
+    void clear() {
+        tracks.clear();
+    }
+}

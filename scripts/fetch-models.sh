@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Downloads the face model Lenswire's analytics needs, and checks its SHA-256 before keeping it.
+#   scripts/fetch-models.sh [DIR]          YuNet into DIR/models (default DIR: .), e.g. ./models for the server
+#   scripts/fetch-models.sh --faces DIR    also the four test photos into DIR/faces (what the tests read
+#                                          from ../shared when that is absent)
+# Files already present with the right checksum are not downloaded again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_faces=false
+if [ "${1:-}" = "--faces" ]; then with_faces=true; shift; fi
+dest="${1:-.}"
+
+fetch() { # url sha256 target
+  local url="$1" sum="$2" out="$3"
+  if [ -f "$out" ] && echo "$sum  $out" | sha256sum -c --status; then
+    return 0
+  fi
+  mkdir -p "$(dirname "$out")"
+  echo "fetch-models: downloading $(basename "$out")"
+  curl -fsSL --retry 3 --connect-timeout 20 -o "$out.part" "$url"
+  if ! echo "$sum  $out.part" | sha256sum -c --status; then
+    echo "fetch-models: $(basename "$out") from $url has sha256 $(sha256sum "$out.part" | cut -d' ' -f1), expected $sum" >&2
+    rm -f "$out.part"
+    exit 1
+  fi
+  mv "$out.part" "$out"
+}
+
+# YuNet face detector, OpenCV Zoo (MIT licence), the 2023mar format FaceDetectorYN expects.
+fetch "https://github.com/opencv/opencv_zoo/raw/main/models/face_detection_yunet/face_detection_yunet_2023mar.onnx" \
+      ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0 "$dest/models/face_detection_yunet_2023mar.onnx"
+
+if $with_faces; then
+  # US government (White House) photographs, public domain, as redistributed by the MIT-licensed
+  # face_recognition examples; the same files and checksums as the shared test set.
+  base="https://raw.githubusercontent.com/ageitgey/face_recognition/master/examples"
+  fetch "$base/obama.jpg" 0930e3aa8cae5920329c0c8cbc6a2ab70f47b0e67b432875beaa95cbf7e741f6 "$dest/faces/obama.jpg"
+  fetch "$base/obama-720p.jpg" 4a95b996710ae9cb39971f9ee9001b670c7ab7babe53d39f10483da1d6b31453 "$dest/faces/obama-720p.jpg"
+  fetch "$base/obama2.jpg" a7efcc907375274796f39646510704aa86672d59f6d5469d69af3c85590976a6 "$dest/faces/obama2.jpg"
+  fetch "$base/biden.jpg" 3c17508bb91554c637a2eabddfae790e5bb1caba93130814fc2ac50be9760c4c "$dest/faces/biden.jpg"
+fi
