@@ -53,6 +53,10 @@ public final class LenswireProcess implements AutoCloseable {
                 // fast reconnects keep the tests short; production defaults are in application.yaml
                 "--lenswire.ingest.reconnect-initial-delay=200ms",
                 "--lenswire.ingest.reconnect-max-delay=2s"));
+        Path models = Path.of(System.getProperty("lenswire.shared", "../../shared"), "models").toAbsolutePath().normalize();
+        if (Files.isDirectory(models)) {
+            command.add("--lenswire.analytics.models-dir=" + models); // tests may override it in extraArgs
+        }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .directory(dataDir.toFile())
