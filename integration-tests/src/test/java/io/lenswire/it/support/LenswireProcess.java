@@ -46,7 +46,8 @@ public final class LenswireProcess implements AutoCloseable {
     public synchronized void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", TestPaths.jar().toString(),
+                // a heap committed and touched up front: RSS growth in leak tests is then native memory
+                "-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch", "-jar", TestPaths.jar().toString(),
                 "--server.port=" + port,
                 "--lenswire.data-dir=" + dataDir,
                 "--lenswire.security.api-keys[0]=" + API_KEY,
@@ -54,11 +55,16 @@ public final class LenswireProcess implements AutoCloseable {
                 "--lenswire.ingest.reconnect-initial-delay=200ms",
                 "--lenswire.ingest.reconnect-max-delay=2s"));
         Path models = Path.of(System.getProperty("lenswire.shared", "../../shared"), "models").toAbsolutePath().normalize();
-        if (Files.isDirectory(models)) {
-            command.add("--lenswire.analytics.models-dir=" + models); // tests may override it in extraArgs
+        // a repeated flag would be joined with a comma by Spring, so only when the test sets none
+        if (Files.isDirectory(models) && extraArgs.stream().noneMatch(a -> a.startsWith("--lenswire.analytics.models-dir="))) {
+            command.add("--lenswire.analytics.models-dir=" + models);
         }
         command.addAll(extraArgs);
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // as docs/operations.md recommends: few glibc arenas, so per-camera threads' native
+        // allocations (FFmpeg, OpenCV) are reused instead of stranded in per-thread arenas
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
+        process = builder
                 .directory(dataDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
