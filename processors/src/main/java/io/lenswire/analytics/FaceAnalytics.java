@@ -73,9 +73,12 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
         if (!camera.analytics()) {
             return;
         }
+        if (engine.status() == AnalyticsEngine.Status.DISABLED) {
+            LOG.warn("camera {}: analytics requested but lenswire.analytics.enabled is false", camera.id());
+            return;
+        }
         if (!engine.ready()) {
-            LOG.warn("camera {}: analytics requested but unavailable ({})", camera.id(),
-                    engine.status() == AnalyticsEngine.Status.DISABLED ? "lenswire.analytics.enabled is false" : engine.error());
+            LOG.error("camera {}: FACE ANALYTICS UNAVAILABLE, the camera streams without it: {}", camera.id(), engine.error());
             return;
         }
         start(camera.id());
