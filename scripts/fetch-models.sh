@@ -3,12 +3,21 @@
 #   scripts/fetch-models.sh [DIR]          YuNet into DIR/models (default DIR: .), e.g. ./models for the server
 #   scripts/fetch-models.sh --faces DIR    also the four test photos into DIR/faces (what the tests read
 #                                          from ../shared when that is absent)
+#   scripts/fetch-models.sh --sface [DIR]  also the SFace recognizer into DIR/models; then set
+#                                          lenswire.analytics.recognition.sface-model (see README.md)
 # Files already present with the right checksum are not downloaded again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_faces=false
-if [ "${1:-}" = "--faces" ]; then with_faces=true; shift; fi
+with_sface=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --faces) with_faces=true; shift ;;
+    --sface) with_sface=true; shift ;;
+    *) break ;;
+  esac
+done
 dest="${1:-.}"
 
 fetch() { # url sha256 target
@@ -30,6 +39,14 @@ fetch() { # url sha256 target
 # YuNet face detector, OpenCV Zoo (MIT licence), the 2023mar format FaceDetectorYN expects.
 fetch "https://github.com/opencv/opencv_zoo/raw/main/models/face_detection_yunet/face_detection_yunet_2023mar.onnx" \
       ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0 "$dest/models/face_detection_yunet_2023mar.onnx"
+
+if $with_sface; then
+  # SFace recognizer, OpenCV Zoo (Apache-2.0). The checksum is the Git LFS object id of the file in
+  # opencv_zoo; a different revision fails here: check where it came from, then set
+  # lenswire.analytics.recognition.sface-sha256 to its checksum.
+  fetch "https://github.com/opencv/opencv_zoo/raw/main/models/face_recognition_sface/face_recognition_sface_2021dec.onnx" \
+        f6abbfff9575e3041db692c1e29d782e995191888477fd59ebc81202d99fc63b "$dest/models/face_recognition_sface_2021dec.onnx"
+fi
 
 if $with_faces; then
   # US government (White House) photographs, public domain, as redistributed by the MIT-licensed

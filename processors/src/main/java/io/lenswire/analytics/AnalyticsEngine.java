@@ -64,7 +64,13 @@ public class AnalyticsEngine implements DisposableBean {
                 probe.close();
                 probe = null;
             }
-            LOG.error("FACE ANALYTICS UNAVAILABLE: {}. Cameras keep streaming; analytics stays off until this is fixed and the server restarted.", problem);
+            // a model that is simply absent is expected on a server without analytics cameras: a
+            // warning now, an error for each camera that asks for analytics; a broken one is an error
+            if (e.missing()) {
+                LOG.warn("FACE ANALYTICS UNAVAILABLE: {}. Cameras keep streaming; analytics stays off until this is fixed and the server restarted.", problem);
+            } else {
+                LOG.error("FACE ANALYTICS UNAVAILABLE: {}. Cameras keep streaming; analytics stays off until this is fixed and the server restarted.", problem);
+            }
         }
         this.status = problem == null ? Status.READY : Status.UNAVAILABLE;
         this.error = problem;

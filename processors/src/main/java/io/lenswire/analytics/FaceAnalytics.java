@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Body;
+import org.bytedeco.javacpp.Pointer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
@@ -72,9 +73,12 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
         if (!camera.analytics()) {
             return;
         }
+        if (engine.status() == AnalyticsEngine.Status.DISABLED) {
+            LOG.warn("camera {}: analytics requested but lenswire.analytics.enabled is false", camera.id());
+            return;
+        }
         if (!engine.ready()) {
-            LOG.warn("camera {}: analytics requested but unavailable ({})", camera.id(),
-                    engine.status() == AnalyticsEngine.Status.DISABLED ? "lenswire.analytics.enabled is false" : engine.error());
+            LOG.error("camera {}: FACE ANALYTICS UNAVAILABLE, the camera streams without it: {}", camera.id(), engine.error());
             return;
         }
         start(camera.id());
@@ -136,6 +140,9 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
             LOG.warn("camera {}: could not stop the analytics route: {}", cameraId, e.getMessage());
         }
         pipeline.close();
+        // hand the decoder's freed frame buffers back to the OS: glibc keeps them in per-thread
+        // arenas otherwise, and RSS would climb with every camera added and removed
+        Pointer.trimMemory();
         removeMeters(cameraId);
         LOG.info("camera {}: face analytics stopped ({} frames analysed)", cameraId, pipeline.stats().framesProcessed());
     }

@@ -21,7 +21,8 @@ public final class ModelFiles {
     public static Verified verify(String what, Path path, String expectedSha256) {
         if (!Files.isRegularFile(path)) {
             throw new ModelException(what + " model file not found: " + path.toAbsolutePath()
-                    + " (set lenswire.analytics.models-dir, or run scripts/fetch-models.sh)");
+                    + ("YuNet".equals(what) ? " (run scripts/fetch-models.sh, or set lenswire.analytics.models-dir)"
+                    : " (see README.md, Face analytics, for where to get it)"), true);
         }
         String actual;
         try {

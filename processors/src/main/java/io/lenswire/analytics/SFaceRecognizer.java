@@ -81,7 +81,7 @@ public final class SFaceRecognizer implements FaceRecognizer {
                 net.alignCrop(image.bgr(), faceRow, aligned);
                 net.feature(aligned, feature);
                 vector = new float[(int) feature.total()];
-                try (Mat flat = feature.reshape(1, 1).clone(); FloatPointer data = new FloatPointer(flat.data())) {
+                try (Mat reshaped = feature.reshape(1, 1); Mat flat = reshaped.clone(); FloatPointer data = new FloatPointer(flat.data())) {
                     data.get(vector);
                 }
             }

@@ -139,6 +139,23 @@ class FaceDetectorTest {
         engine.destroy();
     }
 
+    @Test
+    void sfaceFileThatIsNotAModelIsAClearError(@TempDir Path dir) throws IOException {
+        Path bogus = dir.resolve("face_recognition_sface_2021dec.onnx");
+        Files.write(bogus, new byte[4096]);
+        AnalyticsProperties settings = Shared.settings();
+        settings.getRecognition().setSfaceModel(bogus.toString());
+        AnalyticsEngine engine = new AnalyticsEngine(settings);
+        assertThat(engine.status()).isEqualTo(AnalyticsEngine.Status.UNAVAILABLE);
+        assertThat(engine.error()).contains("SFace").contains("sha256");
+        settings.getRecognition().setSfaceSha256("");
+        AnalyticsEngine unchecked = new AnalyticsEngine(settings);
+        assertThat(unchecked.status()).isEqualTo(AnalyticsEngine.Status.UNAVAILABLE);
+        assertThat(unchecked.error()).contains("SFace").contains("could not be loaded");
+        engine.destroy();
+        unchecked.destroy();
+    }
+
     static List<DetectedFace> detectAtWidth(Mat image, int width) {
         int height = (int) Math.round(image.rows() * (double) width / image.cols());
         try (Mat small = new Mat(); Size size = new Size(width, height)) {
