@@ -88,6 +88,20 @@ public final class OpenApiDocument {
             return node.path("requestBody").path("content").has("application/json");
         }
 
+        /** A multipart/form-data request body, which the generic walk cannot build from examples. */
+        public boolean hasMultipartBody() {
+            return node.path("requestBody").path("content").has("multipart/form-data");
+        }
+
+        public boolean hasQueryParameter(String name) {
+            for (JsonNode parameter : node.path("parameters")) {
+                if (name.equals(parameter.path("name").asText()) && "query".equals(parameter.path("in").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         public boolean hasPathParameter() {
             return path.contains("{");
         }
