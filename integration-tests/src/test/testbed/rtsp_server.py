@@ -3,6 +3,8 @@
 
 Each --mount PATH=KIND serves one live, shared stream:
   h264 / h265      videotestsrc 1280x720 25 fps, key frame every second
+  h264aac          h264 plus a live AAC sine tone (48 kHz mono)
+  h264pcmu         h264 plus G.711 mu-law audio (8 kHz), which HLS does not carry
   jpegdir:DIR      loops DIR/f_%05d.jpg at one image per second, as 25 fps H.264
   file:FILE.mp4    a pre-encoded H.264 mp4, looped without re-encoding
 
@@ -33,6 +35,13 @@ PATTERN = "videotestsrc is-live=true pattern={pattern} ! video/x-raw,width=1280,
 def launch_line(kind):
     if kind == "h264":
         return "( " + PATTERN.format(pattern="smpte") + X264 + " ! rtph264pay name=pay0 pt=96 config-interval=1 )"
+    if kind in ("h264aac", "h264pcmu"):
+        audio = ("audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1"
+                 " ! avenc_aac ! rtpmp4gpay name=pay1 pt=97" if kind == "h264aac" else
+                 "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1"
+                 " ! mulawenc ! rtppcmupay name=pay1 pt=0")
+        return ("( " + PATTERN.format(pattern="smpte") + X264 + " ! rtph264pay name=pay0 pt=96 config-interval=1 "
+                + audio + " )")
     if kind == "h265":
         return "( " + PATTERN.format(pattern="ball") + X265 + " ! rtph265pay name=pay0 pt=96 config-interval=1 )"
     if kind.startswith("jpegdir:"):

@@ -203,9 +203,16 @@ class HlsPlaybackIT {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        JsonNode again = createSession("cam", "returning");
-        assertThat(fetch(again.path("hls_url").asText()).status()).isEqualTo(200);
-        assertThat(muxersActive()).isEqualTo(1.0);
+        int threadsWhenIdle = app.threads();
+        for (int cycle = 1; cycle <= 3; cycle++) {
+            JsonNode again = createSession("cam", "returning-" + cycle);
+            assertThat(fetch(again.path("hls_url").asText()).status()).isEqualTo(200);
+            assertThat(muxersActive()).as("started again by a new session").isEqualTo(1.0);
+            assertThat(api.delete("/api/stream/playback/" + again.path("session_id").asText()).status()).isEqualTo(200);
+            Wait.until("cycle " + cycle + ": muxer stopped", Duration.ofSeconds(20), () -> muxersActive() == 0.0);
+        }
+        // a muxer thread left behind per start/stop would add 3
+        Wait.until("threads back to " + threadsWhenIdle, Duration.ofSeconds(10), () -> app.threads() <= threadsWhenIdle + 2);
     }
 
     @Test

@@ -53,6 +53,10 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase();
         if (type.startsWith("multipart/form-data") && "POST".equals(request.getMethod())
                 && MULTIPART_PATHS.matcher(request.getRequestURI()).matches()) {
+            if (!type.contains("boundary=")) {
+                reject(response, 400, "bad_request", "multipart/form-data needs a boundary parameter");
+                return;
+            }
             if (request.getContentLengthLong() > maxMultipartBytes) {
                 reject(response, 413, "payload_too_large", "The upload is larger than " + (maxMultipartBytes / (1024 * 1024)) + " MB in total");
                 return;
