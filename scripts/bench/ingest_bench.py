@@ -426,6 +426,11 @@ def med(values):
     return statistics.median(values) if values else None
 
 
+def thread_share(lenswire_run, *prefixes):
+    threads = lenswire_run["load"].get("threads_cpu_pct", {})
+    return sum(v for k, v in threads.items() if k.startswith(prefixes))
+
+
 def summarize(counts, runs):
     rows = {}
     for n in counts:
@@ -440,6 +445,10 @@ def summarize(counts, runs):
             "lw_cpu_pct": med([x["load"]["cpu_pct"] for x in lw]),
             "lw_idle_cpu_pct": med([x["idle"]["cpu_pct"] for x in lw]),
             "lw_cpu_above_idle_pct": med([x["load"]["cpu_pct"] - x["idle"]["cpu_pct"] for x in lw]),
+            # where the JVM's CPU went in the window: camera threads, JIT compilers, GC
+            "lw_ingest_threads_pct": med([thread_share(x, "Camel (") for x in lw]),
+            "lw_jit_pct": med([thread_share(x, "C1 Compiler", "C2 Compiler") for x in lw]),
+            "lw_gc_pct": med([thread_share(x, "GC Thread", "G1 ") for x in lw]),
             "ff_cpu_pct": med([x["load"]["cpu_pct"] for x in ff]),
             "cpu_ratio": med([a["load"]["cpu_pct"] / b["load"]["cpu_pct"] for a, b in zip(lw, ff)
                               if b["load"]["cpu_pct"] > 0]),
@@ -498,6 +507,18 @@ def print_table(rows, out):
                  "%s / %s" % (fmt(r["server_cpu_pct_lw"]), fmt(r["server_cpu_pct_ff"])),
                  "%s / %s" % (fmt(r["machine_busy_pct_lw"], "%.0f"), fmt(r["machine_busy_pct_ff"], "%.0f"))]
         out.write("| " + " | ".join(cells) + " |\n")
+
+
+def print_breakdown(rows, out):
+    out.write("\nWhere Lenswire's CPU went in the window (medians, % of one core; per-thread /proc/<pid>/task):\n\n")
+    out.write("| N | total | camera threads | per camera | JIT compilers | GC | ffmpeg per process |\n")
+    out.write("|---:|---:|---:|---:|---:|---:|---:|\n")
+    for n, r in rows.items():
+        if r is None:
+            continue
+        out.write("| %d | %s | %s | %s | %s | %s | %s |\n" % (
+            n, fmt(r["lw_cpu_pct"]), fmt(r["lw_ingest_threads_pct"]), fmt(r["lw_ingest_threads_pct"] / n, "%.2f"),
+            fmt(r["lw_jit_pct"]), fmt(r["lw_gc_pct"]), fmt(r["ff_cpu_pct"] / n, "%.2f")))
 
 
 def verdict(rows, cpu_target, rss_target, out):
@@ -631,6 +652,7 @@ def main():
         out.write("Lenswire ingest benchmark, %s, %d cores (%s)\n" % (
             report["date"], report["machine"]["nproc"], report["machine"]["cpu_model"]))
         print_table(rows, out)
+        print_breakdown(rows, out)
         verdict(rows, args.cpu_target, args.rss_target, out)
         failures = [r for r in report["runs"] if "error" in r]
         for r in failures:
