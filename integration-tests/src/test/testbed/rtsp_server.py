@@ -6,7 +6,7 @@ Each --mount PATH=KIND serves one live, shared stream:
   h264aac          h264 plus a live AAC sine tone (48 kHz mono)
   h264pcmu         h264 plus G.711 mu-law audio (8 kHz), which HLS does not carry
   jpegdir:DIR      loops DIR/f_%05d.jpg at one image per second, as 25 fps H.264
-  file:FILE.mp4    a pre-encoded H.264 mp4, looped without re-encoding
+  file:FILE.mp4    a pre-encoded H.264 mp4 (no B-frames), looped forever without re-encoding
 
 Prints one JSON line per event on stdout, which the tests read:
   {"event": "ready", "port": N}
@@ -15,10 +15,12 @@ Prints one JSON line per event on stdout, which the tests read:
 Stops on SIGTERM or when stdin closes (so an orphaned server never outlives its test).
 """
 import argparse
+import atexit
 import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 
 import gi
@@ -50,11 +52,70 @@ def launch_line(kind):
                 " ! videoconvert ! videorate ! video/x-raw,format=I420,framerate=25/1 ! " + X264 +
                 " ! rtph264pay name=pay0 pt=96 config-interval=1 )")
     if kind.startswith("file:"):
-        f = kind.split(":", 1)[1]
-        # identity sync=true paces the demuxed packets in real time; no encoder runs here.
-        return ("( filesrc location=" + f + " ! qtdemux ! h264parse ! identity sync=true"
+        es, framerate = annexb_copy(kind.split(":", 1)[1])
+        # A served mp4 ends the stream at its end (qtdemux sends EOS). Instead the clip is copied
+        # once to an Annex-B elementary stream that multifilesrc reads again and again; h264parse
+        # gives the frames continuous decoding timestamps from the frame rate, copy_dts_to_pts
+        # (attached in media-configure) the presentation timestamps the payloader needs, and
+        # identity sync=true paces them in real time. No encoder runs here.
+        return ("( multifilesrc location=" + es + " loop=true caps=video/x-h264,stream-format=byte-stream,"
+                "framerate=" + framerate + " ! h264parse name=loopparse ! identity sync=true"
                 " ! rtph264pay name=pay0 pt=96 config-interval=1 )")
     raise SystemExit("unknown stream kind: " + kind)
+
+
+_annexb = {}
+
+
+def annexb_copy(mp4):
+    """Copies the H.264 track of an mp4 to a temporary Annex-B file (SPS/PPS before every key
+    frame, so the loop point is a clean restart); returns (path, framerate as "N/D")."""
+    if mp4 in _annexb:
+        return _annexb[mp4]
+    fd, es = tempfile.mkstemp(prefix="rtsp-clip-", suffix=".h264")
+    os.close(fd)
+    atexit.register(lambda: os.path.exists(es) and os.remove(es))
+    pipeline = Gst.parse_launch(
+        "filesrc location=" + mp4 + " ! qtdemux ! h264parse config-interval=-1 name=parse"
+        " ! video/x-h264,stream-format=byte-stream,alignment=au ! filesink location=" + es)
+    reordered = []
+
+    def check_order(_pad, info):
+        buf = info.get_buffer()
+        if buf.pts != Gst.CLOCK_TIME_NONE and buf.dts != Gst.CLOCK_TIME_NONE and buf.pts != buf.dts:
+            reordered.append(buf.pts)
+        return Gst.PadProbeReturn.OK
+
+    parse = pipeline.get_by_name("parse")
+    parse.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, check_order)
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = pipeline.get_bus().timed_pop_filtered(Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    caps = parse.get_static_pad("src").get_current_caps()
+    pipeline.set_state(Gst.State.NULL)
+    if msg.type == Gst.MessageType.ERROR or caps is None:
+        raise SystemExit("could not read the H.264 track of " + mp4)
+    if reordered:
+        raise SystemExit(mp4 + " has B-frames (PTS != DTS); file: serves clips without them, e.g. x264 -bf 0")
+    ok, num, den = caps.get_structure(0).get_fraction("framerate")
+    if not ok or num <= 0:
+        raise SystemExit(mp4 + " has no frame rate")
+    _annexb[mp4] = (es, "%d/%d" % (num, den))
+    return _annexb[mp4]
+
+
+def copy_dts_to_pts(_pad, info):
+    """h264parse leaves PTS unset on a bare elementary stream; without B-frames PTS = DTS.
+    (The buffer is written in place: it is fresh from h264parse and has no other reader yet.)"""
+    buf = info.get_buffer()
+    if buf.pts == Gst.CLOCK_TIME_NONE:
+        buf.pts = buf.dts
+    return Gst.PadProbeReturn.OK
+
+
+def on_media_configure(_factory, media):
+    parse = media.get_element().get_by_name("loopparse")
+    if parse is not None:
+        parse.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, copy_dts_to_pts)
 
 
 def emit(**event):
@@ -79,8 +140,7 @@ def main():
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch_line(kind))
         factory.set_shared(True)
-        if kind.startswith("file:"):
-            factory.set_eos_shutdown(False)
+        factory.connect("media-configure", on_media_configure)
         if args.auth:
             permissions = GstRtspServer.RTSPPermissions()
             permissions.add_permission_for_role("user", "media.factory.access", True)
