@@ -52,6 +52,8 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
     private final ObjectMapper json;
     private final BranchClosings closings;
     private final Map<String, CameraAnalytics> running = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastFailureLog = new ConcurrentHashMap<>();
+    private static final long FAILURE_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     public FaceAnalytics(CamelContext camelContext, AnalyticsProperties settings, LenswireProperties properties,
                          AnalyticsEngine engine, MeterRegistry meters, ObjectMapper json, BranchClosings closings) {
@@ -130,6 +132,7 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
             return;
         }
         closings.closing(BRANCH, cameraId);
+        lastFailureLog.remove(cameraId);
         try {
             String routeId = routeId(cameraId);
             if (camelContext.getRoute(routeId) != null) {
@@ -147,13 +150,32 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
         LOG.info("camera {}: face analytics stopped ({} frames analysed)", cameraId, pipeline.stats().framesProcessed());
     }
 
-    /** Route step of {@code camera-analytics}: the result of one packet, or null. */
-    public FaceEvent process(@Body EncodedPacket packet) throws Exception {
+    /**
+     * Route step of {@code camera-analytics}: the result of one packet, or null. A failure (a stream
+     * the decoder cannot open, say) is logged at most once a minute per camera instead of once per
+     * packet, and the packet is skipped.
+     */
+    public FaceEvent process(@Body EncodedPacket packet) {
         CameraAnalytics pipeline = running.get(packet.cameraId());
         if (pipeline == null) {
             return null;
         }
-        FaceEvent event = pipeline.process(packet);
+        FaceEvent event;
+        try {
+            event = pipeline.process(packet);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            pipeline.stats().decodeError();
+            long now = System.nanoTime();
+            Long last = lastFailureLog.get(packet.cameraId());
+            if (last == null || now - last > FAILURE_LOG_INTERVAL_NANOS) {
+                lastFailureLog.put(packet.cameraId(), now);
+                LOG.warn("camera {}: analytics skipped a packet: {}", packet.cameraId(), e.toString());
+            }
+            return null;
+        }
         if (event != null && EVENTS.isDebugEnabled()) {
             EVENTS.debug("face-event {}", toJson(event));
         }
