@@ -1,0 +1,391 @@
+package io.lenswire.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import io.lenswire.it.support.Api;
+import io.lenswire.it.support.LenswireProcess;
+import io.lenswire.it.support.RtspServer;
+import io.lenswire.it.support.Wait;
+
+/**
+ * Many concurrent HLS viewers of one camera on loopback. A benchmark program, not a test: run it
+ * with {@code scripts/bench/viewers.sh}.
+ *
+ * <p>One camera (a 720p25 ~2 Mbit/s H.264 clip with a 1 s GOP served by the test RTSP server's
+ * {@code file:} mount, no encoder running) is ingested by a fresh Lenswire (demo camera disabled,
+ * a known JWT secret). Every viewer has <b>its own playback session</b> (so every request verifies
+ * its own token), unless {@code --sessions K} makes the viewers share K sessions round-robin.
+ * Viewers run on a fixed pool with one thread each. A viewer starts at a random moment within the
+ * first target duration, GETs {@code init.mp4} once, then loops until the end: GET the playlist
+ * (with {@code ?token=}, as {@code hls_url} gives it), GET the newest segment it lists, sleep until
+ * one target duration after the previous iteration began. Latency = from sending the request to
+ * having read the whole body, measured by the client, which runs on the same 2 cores as the server.
+ *
+ * <p>Then, in this same process, the cost of verifying one real token from the server with
+ * nimbus-jose-jwt's {@code MACVerifier} (HS256), after warm-up: the signature alone
+ * ({@code SignedJWT.verify} on a parsed token), and parse + verify + reading the claims (what the
+ * server does per request besides its header checks).
+ *
+ * <p>Options: {@code --viewers N} (500), {@code --seconds S} (60), {@code --sessions K} (0 = one per
+ * viewer), {@code --clients C} (HttpClient instances the viewers are spread over, 4),
+ * {@code --clip FILE} (reuse a clip instead of making one), {@code --arg A} (extra Lenswire argument,
+ * repeatable).
+ */
+public final class ViewersBench {
+
+    private static final String SECRET = "viewers-bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+    private static final Pattern TARGET = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
+
+    private ViewersBench() {
+    }
+
+    /** Latencies (ns) and errors of one request type. */
+    static final class Stats {
+        final List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+        final AtomicLong bytes = new AtomicLong();
+
+        void error(String why) {
+            errors.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
+        }
+
+        long errorCount() {
+            return errors.values().stream().mapToLong(AtomicLong::get).sum();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int viewers = 500;
+        int seconds = 60;
+        int sessionsWanted = 0;
+        int clients = 4;
+        Path clip = null;
+        List<String> extraArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--viewers" -> viewers = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--sessions" -> sessionsWanted = Integer.parseInt(args[++i]);
+                case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--clip" -> clip = Path.of(args[++i]).toAbsolutePath();
+                case "--arg" -> extraArgs.add(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path work = Files.createTempDirectory("lenswire-viewers-bench-");
+        boolean madeClip = clip == null;
+        if (madeClip) {
+            clip = work.resolve("clip-720p25.mp4");
+            makeClip(clip, seconds + 90);
+        }
+        Path config = work.resolve("bench.yaml");
+        Files.writeString(config, "lenswire:\n  cameras: []\n");
+        List<String> appArgs = new ArrayList<>(List.of(
+                "--spring.config.additional-location=file:" + config,
+                "--lenswire.playback.jwt-secrets[0]=" + SECRET));
+        appArgs.addAll(extraArgs);
+        RtspServer rtsp = RtspServer.start(null, "/cam=file:" + clip);
+        LenswireProcess app = null;
+        try {
+            app = LenswireProcess.start("viewers", appArgs.toArray(String[]::new));
+            run(app, rtsp, viewers, seconds, sessionsWanted, clients, extraArgs);
+        } finally {
+            if (app != null) {
+                app.close();
+            }
+            rtsp.close();
+            deleteTree(work);
+            if (app != null) {
+                deleteTree(app.dataDir());
+            }
+        }
+    }
+
+    private static void run(LenswireProcess app, RtspServer rtsp, int viewers, int seconds, int sessionsWanted, int clients,
+                            List<String> extraArgs) throws Exception {
+        Api api = app.api();
+        api.addCamera("cam", rtsp.url("/cam"));
+        Wait.until("camera STREAMING", Duration.ofSeconds(30), () -> api.state("cam").equals("STREAMING"));
+        int sessionCount = sessionsWanted > 0 ? sessionsWanted : viewers;
+        List<String> urls = new ArrayList<>(sessionCount);
+        String token = null;
+        for (int i = 0; i < sessionCount; i++) {
+            Api.Response r = api.postJson("/api/stream/playback/create-session",
+                    "{\"camera_id\":\"cam\",\"user_id\":\"viewer-" + i + "\"}");
+            if (r.status() != 201) {
+                throw new IllegalStateException("create-session " + i + ": " + r.status() + " " + r.body());
+            }
+            JsonNode s = r.json();
+            urls.add(api.base() + s.path("hls_url").asText());
+            token = s.path("token").asText();
+        }
+        // start the muxer and let the playlist fill before the viewers come
+        HttpClient warm = HttpClient.newHttpClient();
+        HttpResponse<String> first = warm.send(HttpRequest.newBuilder(URI.create(urls.get(0))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (first.statusCode() != 200) {
+            throw new IllegalStateException("first playlist: " + first.statusCode());
+        }
+        // the first list-size segments are short (first-segment-duration); the viewers pace themselves by
+        // the target duration of the playlist once it lists full-length segments
+        Thread.sleep(16000);
+        HttpResponse<String> filled = warm.send(HttpRequest.newBuilder(URI.create(urls.get(0))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher m = TARGET.matcher(filled.body());
+        long targetMillis = m.find() ? Long.parseLong(m.group(1)) * 1000 : 2000;
+
+        List<HttpClient> http = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            http.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build());
+        }
+        Stats playlist = new Stats();
+        Stats segment = new Stats();
+        Stats init = new Stats();
+        long serverPid = app.pid();
+        long serverCpu0 = cpuTicks(serverPid);
+        long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
+        long wall0 = System.nanoTime();
+        long end = wall0 + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(viewers);
+        for (int v = 0; v < viewers; v++) {
+            String url = urls.get(v % urls.size());
+            HttpClient client = http.get(v % http.size());
+            pool.execute(() -> viewer(client, url, targetMillis, end, playlist, segment, init));
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+            throw new IllegalStateException("viewers did not finish");
+        }
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        double serverCpu = (cpuTicks(serverPid) - serverCpu0) / 100.0 / wall * 100;
+        double clientCpu = (cpuTicks(ProcessHandle.current().pid()) - clientCpu0) / 100.0 / wall * 100;
+        String prometheus = api.send(api.request("/actuator/prometheus").GET().build()).body();
+        String status = api.get("/api/stream/cameras/status").body();
+
+        JwtCost jwt = jwtCost(token);
+
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "%d viewers of one camera for %d s, %s, %d cores; %s; target duration %d ms; "
+                        + "Lenswire args %s%n%n", viewers, seconds, Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                Runtime.getRuntime().availableProcessors(),
+                sessionsWanted > 0 ? sessionCount + " sessions shared round-robin" : "one session per viewer",
+                targetMillis, extraArgs));
+        s.append("| request | count | errors | p50 ms | p90 ms | p99 ms | max ms | mean ms | MB/s |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        row(s, "playlist", playlist, wall);
+        row(s, "newest segment", segment, wall);
+        row(s, "init.mp4 (once per viewer)", init, wall);
+        long errors = playlist.errorCount() + segment.errorCount() + init.errorCount();
+        s.append(String.format(Locale.ROOT, "%nrequests/s %.0f; CPU (%% of one core): Lenswire %.0f, this client %.0f%n",
+                (playlist.nanos.size() + segment.nanos.size() + init.nanos.size()) / wall, serverCpu, clientCpu));
+        for (Map.Entry<String, Stats> e : Map.of("playlist", playlist, "segment", segment, "init", init).entrySet()) {
+            if (!e.getValue().errors.isEmpty()) {
+                s.append("errors ").append(e.getKey()).append(": ").append(new TreeMap<>(e.getValue().errors)).append('\n');
+            }
+        }
+        double p99 = Math.max(percentile(playlist.nanos, 99), percentile(segment.nanos, 99)) / 1e6;
+        s.append(String.format(Locale.ROOT, "%nTarget p99 < 50 ms and 0 errors: p99 (worse of playlist/segment) %.1f ms, %d errors -> %s%n",
+                p99, errors, p99 < 50 && errors == 0 ? "met" : "MISSED"));
+        s.append(String.format(Locale.ROOT, "%nJWT (HS256, nimbus-jose-jwt MACVerifier, a real token of %d chars, %d iterations after %d warm-up):%n",
+                token.length(), jwt.iterations, jwt.iterations));
+        s.append(String.format(Locale.ROOT, "- signature only (SignedJWT.verify): %.2f us per request%n", jwt.verifyNanos / 1000));
+        s.append(String.format(Locale.ROOT, "- parse + verify + claims: %.2f us per request%n", jwt.fullNanos / 1000));
+        s.append(String.format(Locale.ROOT, "- as a share of the median request latency: playlist %.2f%%, segment %.2f%% (parse + verify + claims)%n",
+                jwt.fullNanos / percentile(playlist.nanos, 50) * 100, jwt.fullNanos / percentile(segment.nanos, 50) * 100));
+        s.append("\nServer-side http_server_requests (Micrometer, HLS routes):\n");
+        prometheus.lines().filter(l -> l.startsWith("http_server_requests_seconds") && l.contains("/api/stream/hls/")
+                        && (l.contains("quantile") || l.contains("_max") || l.contains("_count") || l.contains("_sum")))
+                .forEach(l -> s.append("  ").append(l).append('\n'));
+        s.append("Camel route timers of the HLS routes (authorization + reading the file; the response is written after the route):\n");
+        prometheus.lines().filter(l -> l.startsWith("camel_route_policy_seconds") && (l.contains("\"hls-playlist\"")
+                        || l.contains("\"hls-segment\"")) && !l.contains("_bucket"))
+                .forEach(l -> s.append("  ").append(l).append('\n'));
+        prometheus.lines().filter(l -> l.startsWith("lenswire_branch_dropped") || l.startsWith("lenswire_hls_muxers_active"))
+                .forEach(l -> s.append("  ").append(l).append('\n'));
+        s.append("camera status: ").append(status).append('\n');
+        System.out.println(s);
+    }
+
+    private static void viewer(HttpClient client, String playlistUrl, long targetMillis, long end, Stats playlist,
+                               Stats segment, Stats init) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(targetMillis));
+            String base = playlistUrl.substring(0, playlistUrl.indexOf("playlist.m3u8"));
+            String query = playlistUrl.substring(playlistUrl.indexOf('?'));
+            fetch(client, base + "init.mp4" + query, init);
+            long next = System.nanoTime();
+            while (System.nanoTime() < end) {
+                String body = fetch(client, playlistUrl, playlist);
+                if (body != null) {
+                    String newest = null;
+                    for (String line : body.split("\n")) {
+                        if (!line.isBlank() && !line.startsWith("#")) {
+                            newest = line.strip();
+                        }
+                    }
+                    if (newest == null) {
+                        playlist.error("no segment in playlist");
+                    } else {
+                        fetch(client, base + newest, segment);
+                    }
+                }
+                next += TimeUnit.MILLISECONDS.toNanos(targetMillis);
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                } else {
+                    next = System.nanoTime();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** GETs the URL, records its latency or error; the body as text for playlists, else null. */
+    private static String fetch(HttpClient client, String url, Stats stats) throws InterruptedException {
+        boolean text = url.contains(".m3u8");
+        long t0 = System.nanoTime();
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+            HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            long t1 = System.nanoTime();
+            if (r.statusCode() != 200) {
+                stats.error("HTTP " + r.statusCode());
+                return null;
+            }
+            stats.nanos.add(t1 - t0);
+            stats.bytes.addAndGet(r.body().length);
+            return text ? new String(r.body(), java.nio.charset.StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            stats.error(e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    record JwtCost(int iterations, double verifyNanos, double fullNanos) {
+    }
+
+    static JwtCost jwtCost(String token) throws Exception {
+        JWSVerifier verifier = new MACVerifier(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SignedJWT parsed = SignedJWT.parse(token);
+        if (!parsed.verify(verifier)) {
+            throw new IllegalStateException("the server's token does not verify with the bench secret");
+        }
+        int n = 200_000;
+        long sink = 0;
+        for (int i = 0; i < n; i++) { // warm-up
+            sink += parsed.verify(verifier) ? 1 : 0;
+            sink += full(token, verifier);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sink += parsed.verify(verifier) ? 1 : 0;
+        }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sink += full(token, verifier);
+        }
+        long t2 = System.nanoTime();
+        if (sink == 42) {
+            System.out.println(); // keeps the loops from being optimised away
+        }
+        return new JwtCost(n, (t1 - t0) / (double) n, (t2 - t1) / (double) n);
+    }
+
+    private static int full(String token, JWSVerifier verifier) throws Exception {
+        SignedJWT jwt = SignedJWT.parse(token);
+        if (!jwt.verify(verifier)) {
+            return 0;
+        }
+        JWTClaimsSet c = jwt.getJWTClaimsSet();
+        return c.getSubject().length() + c.getStringClaim("sid").length() + c.getStringClaim("cam").length()
+                + (c.getExpirationTime().getTime() > 0 ? 1 : 0);
+    }
+
+    private static void row(StringBuilder s, String name, Stats st, double wall) {
+        List<Long> v = st.nanos;
+        if (v.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "| %s | 0 | %d | - | - | - | - | - | - |%n", name, st.errorCount()));
+            return;
+        }
+        double mean = v.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+        s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", name, v.size(),
+                st.errorCount(), percentile(v, 50) / 1e6, percentile(v, 90) / 1e6, percentile(v, 99) / 1e6,
+                percentile(v, 100) / 1e6, mean, st.bytes.get() / wall / 1e6));
+    }
+
+    static double percentile(List<Long> values, double p) {
+        List<Long> sorted;
+        synchronized (values) {
+            sorted = values.stream().sorted().toList();
+        }
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void makeClip(Path clip, int seconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                "-i", "testsrc2=size=1280x720:rate=25", "-t", Integer.toString(seconds), "-c:v", "libx264",
+                "-preset", "veryfast", "-b:v", "2M", "-maxrate", "2M", "-bufsize", "2M", "-g", "25", "-keyint_min", "25",
+                "-sc_threshold", "0", "-bf", "0", "-pix_fmt", "yuv420p", "-movflags", "+faststart", clip.toString())
+                .inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("ffmpeg could not make the clip");
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // temporary files; best effort
+        }
+    }
+}
