@@ -65,7 +65,9 @@ class ReconnectIT {
         flaky.start();
         Duration back = Wait.until("flaky STREAMING again", Duration.ofSeconds(10), () -> api.state("flaky").equals("STREAMING"));
         assertThat(back).isLessThan(Duration.ofSeconds(10));
-        assertThat(api.get("/api/stream/health").json().path("status").asText()).isEqualTo("healthy");
+        // every camera streams again (the demo camera's first start may still be making its clip on a busy machine)
+        Wait.until("health healthy", Duration.ofSeconds(30),
+                () -> api.get("/api/stream/health").json().path("status").asText().equals("healthy"));
     }
 
     @Test
