@@ -351,13 +351,13 @@ class Lenswire:
         return body
 
     def first_playlist(self, hls_url, timeout):
-        """GETs the hls_url until it answers 200 with a segment; returns the number of 404s."""
+        """GETs the hls_url until it answers 200 with a segment; returns (number of 404s, playlist)."""
         deadline = time.monotonic() + timeout
         misses = 0
         while True:
             code, body = self.request("GET", hls_url, api_key=False, timeout=timeout)
             if code == 200 and "#EXTINF" in body:
-                return misses
+                return misses, body
             if code != 404 or time.monotonic() > deadline:
                 raise RuntimeError("playlist answered %s: %s" % (code, str(body)[:200]))
             misses += 1
@@ -532,14 +532,19 @@ def run_first_lenswire(args, clip, workdir):
             t0 = time.monotonic()
             body = lw.create_session(cam, "first-%d" % r)
             t1 = time.monotonic()
-            misses = lw.first_playlist(body["hls_url"], 20)
+            misses, playlist = lw.first_playlist(body["hls_url"], 20)
             t2 = time.monotonic()
+            # the first segment lasts from the cached GOP's key frame to the next one: 1 GOP when the
+            # muxer was primed from the GOP cache, about 2 when it had to wait for a key frame
+            first_extinf = float(re.search(r"#EXTINF:([0-9.]+)", playlist).group(1))
             code, _ = lw.request("DELETE", "/api/stream/playback/" + body["session_id"])
             if code != 200:
                 raise RuntimeError("delete session answered %s" % code)
             samples.append({"camera": cam, "total_s": round(t2 - t0, 3), "create_s": round(t1 - t0, 3),
-                            "playlist_s": round(t2 - t1, 3), "404s": misses})
-            log("  Lenswire %s: %.3f s (create %.3f s)" % (cam, t2 - t0, t1 - t0))
+                            "playlist_s": round(t2 - t1, 3), "404s": misses, "first_segment_s": first_extinf,
+                            "load1": os.getloadavg()[0]})
+            log("  Lenswire %s: %.3f s (create %.3f s, first segment %.3f s, load %.1f)"
+                % (cam, t2 - t0, t1 - t0, first_extinf, os.getloadavg()[0]))
         states = [c["state"] for c in lw.cameras()]
         if any(s != "STREAMING" for s in states):
             raise RuntimeError("cameras stopped streaming (clip too short?): %s" % states)
@@ -578,8 +583,8 @@ def run_first_ffmpeg(args, clip, workdir):
             finally:
                 stop(p, grace=5)
                 shutil.rmtree(d, ignore_errors=True)
-            samples.append({"total_s": round(t1 - t0, 3)})
-            log("  ffmpeg: %.3f s" % (t1 - t0))
+            samples.append({"total_s": round(t1 - t0, 3), "load1": os.getloadavg()[0]})
+            log("  ffmpeg: %.3f s (load %.1f)" % (t1 - t0, os.getloadavg()[0]))
         return samples
     finally:
         stop(holder, grace=5)
@@ -717,6 +722,8 @@ def print_first(first, target, out):
         out.write(stats_row("Lenswire: POST create-session + GET hls_url until 200 with #EXTINF",
                             [s["total_s"] for s in lw]))
         out.write(stats_row("  of which POST create-session", [s["create_s"] for s in lw]))
+        out.write(stats_row("  first segment's duration (EXTINF; 1 GOP when primed from the GOP cache)",
+                            [s["first_segment_s"] for s in lw]))
     if ff:
         out.write(stats_row("reference: fresh `ffmpeg -c copy -f hls` until its playlist lists a segment",
                             [s["total_s"] for s in ff]))
