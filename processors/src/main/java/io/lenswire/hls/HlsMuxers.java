@@ -66,6 +66,8 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     static final class Slot {
         final HlsMuxer muxer;
         volatile long lastRequestNanos = System.nanoTime();
+        /** Set when its stop begins; from then on requests wait for the camera's lock and start a new muxer. */
+        volatile boolean stopping;
         boolean primed;
 
         Slot(HlsMuxer muxer) {
@@ -121,7 +123,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
      */
     public void ensureRunning(String cameraId) {
         Slot slot = running.get(cameraId);
-        if (slot != null) {
+        if (slot != null && !slot.stopping) {
             slot.lastRequestNanos = System.nanoTime();
             return;
         }
@@ -164,7 +166,8 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     public boolean isRunning(String cameraId) {
-        return running.containsKey(cameraId);
+        Slot slot = running.get(cameraId);
+        return slot != null && !slot.stopping;
     }
 
     public void touch(String cameraId) {
@@ -210,12 +213,13 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     private void stopLocked(String cameraId) {
-        // removed first: a request for this camera from now on waits for this camera's lock and
-        // then starts a new muxer, instead of being told that the stopping one runs
-        Slot slot = running.remove(cameraId);
+        Slot slot = running.get(cameraId);
         if (slot == null) {
             return;
         }
+        // a request for this camera from now on waits for this camera's lock and then starts a new
+        // muxer, instead of being told that the stopping one runs
+        slot.stopping = true;
         closings.closing(BRANCH, cameraId); // ingest stops feeding, so the route's queue can drain
         try {
             String routeId = routeId(cameraId);
@@ -232,6 +236,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         } catch (IOException e) {
             LOG.warn("camera {}: could not delete HLS files: {}", cameraId, e.getMessage());
         }
+        running.remove(cameraId); // last: the gauge of running muxers drops once the files are gone
         LOG.info("camera {}: HLS muxer stopped ({} packets written, {} dropped)", cameraId,
                 slot.muxer.writtenPackets(), slot.muxer.droppedPackets());
     }
