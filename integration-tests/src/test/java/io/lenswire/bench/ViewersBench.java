@@ -49,13 +49,16 @@ import io.lenswire.it.support.Wait;
  * (with {@code ?token=}, as {@code hls_url} gives it), GET the newest segment it lists, sleep until
  * one target duration after the previous iteration began. Latency = from sending the request to
  * having read the whole body, measured by the client, which runs on the same 2 cores as the server.
+ * Latencies of requests sent during the first {@code --warmup} seconds (JIT compilation, connection
+ * set-up) are not kept; errors are counted from the start.
  *
  * <p>Then, in this same process, the cost of verifying one real token from the server with
  * nimbus-jose-jwt's {@code MACVerifier} (HS256), after warm-up: the signature alone
  * ({@code SignedJWT.verify} on a parsed token), and parse + verify + reading the claims (what the
  * server does per request besides its header checks).
  *
- * <p>Options: {@code --viewers N} (500), {@code --seconds S} (60), {@code --sessions K} (0 = one per
+ * <p>Options: {@code --viewers N} (500), {@code --seconds S} (60, after {@code --warmup S}, 10),
+ * {@code --sessions K} (0 = one per
  * viewer), {@code --clients C} (HttpClient instances the viewers are spread over, 4),
  * {@code --clip FILE} (reuse a clip instead of making one), {@code --arg A} (extra Lenswire argument,
  * repeatable).
@@ -70,7 +73,22 @@ public final class ViewersBench {
 
     /** Latencies (ns) and errors of one request type. */
     static final class Stats {
+        /** Latencies of requests sent before this (System.nanoTime) are warm-up and not kept, unless keepWarmup. */
+        static volatile long measureFrom;
+        final boolean keepWarmup;
         final List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
+
+        Stats(boolean keepWarmup) {
+            this.keepWarmup = keepWarmup;
+        }
+
+        void ok(long t0, long t1, int bytes) {
+            if (keepWarmup || t0 >= measureFrom) {
+                nanos.add(t1 - t0);
+                this.bytes.addAndGet(bytes);
+            }
+        }
+
         final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
         final AtomicLong bytes = new AtomicLong();
 
@@ -88,6 +106,7 @@ public final class ViewersBench {
         int seconds = 60;
         int sessionsWanted = 0;
         int clients = 4;
+        int warmup = 10;
         Path clip = null;
         List<String> extraArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -96,6 +115,7 @@ public final class ViewersBench {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--sessions" -> sessionsWanted = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--clip" -> clip = Path.of(args[++i]).toAbsolutePath();
                 case "--arg" -> extraArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -105,7 +125,7 @@ public final class ViewersBench {
         boolean madeClip = clip == null;
         if (madeClip) {
             clip = work.resolve("clip-720p25.mp4");
-            makeClip(clip, seconds + 90);
+            makeClip(clip, seconds + warmup + 90);
         }
         Path config = work.resolve("bench.yaml");
         Files.writeString(config, "lenswire:\n  cameras: []\n");
@@ -117,7 +137,7 @@ public final class ViewersBench {
         LenswireProcess app = null;
         try {
             app = LenswireProcess.start("viewers", appArgs.toArray(String[]::new));
-            run(app, rtsp, viewers, seconds, sessionsWanted, clients, extraArgs);
+            run(app, rtsp, viewers, seconds, warmup, sessionsWanted, clients, extraArgs);
         } finally {
             if (app != null) {
                 app.close();
@@ -130,8 +150,8 @@ public final class ViewersBench {
         }
     }
 
-    private static void run(LenswireProcess app, RtspServer rtsp, int viewers, int seconds, int sessionsWanted, int clients,
-                            List<String> extraArgs) throws Exception {
+    private static void run(LenswireProcess app, RtspServer rtsp, int viewers, int seconds, int warmup, int sessionsWanted,
+                            int clients, List<String> extraArgs) throws Exception {
         Api api = app.api();
         api.addCamera("cam", rtsp.url("/cam"));
         Wait.until("camera STREAMING", Duration.ofSeconds(30), () -> api.state("cam").equals("STREAMING"));
@@ -167,14 +187,14 @@ public final class ViewersBench {
         for (int i = 0; i < clients; i++) {
             http.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build());
         }
-        Stats playlist = new Stats();
-        Stats segment = new Stats();
-        Stats init = new Stats();
+        Stats playlist = new Stats(false);
+        Stats segment = new Stats(false);
+        Stats init = new Stats(true);
         long serverPid = app.pid();
-        long serverCpu0 = cpuTicks(serverPid);
-        long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
-        long wall0 = System.nanoTime();
-        long end = wall0 + TimeUnit.SECONDS.toNanos(seconds);
+        long start = System.nanoTime();
+        long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+        long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+        Stats.measureFrom = measureFrom;
         ExecutorService pool = Executors.newFixedThreadPool(viewers);
         for (int v = 0; v < viewers; v++) {
             String url = urls.get(v % urls.size());
@@ -182,6 +202,10 @@ public final class ViewersBench {
             pool.execute(() -> viewer(client, url, targetMillis, end, playlist, segment, init));
         }
         pool.shutdown();
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
+        long serverCpu0 = cpuTicks(serverPid);
+        long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
+        long wall0 = System.nanoTime();
         if (!pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
             pool.shutdownNow();
             throw new IllegalStateException("viewers did not finish");
@@ -195,8 +219,9 @@ public final class ViewersBench {
         JwtCost jwt = jwtCost(token);
 
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%d viewers of one camera for %d s, %s, %d cores; %s; target duration %d ms; "
-                        + "Lenswire args %s%n%n", viewers, seconds, Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        s.append(String.format(Locale.ROOT, "%d viewers of one camera, measured for %d s after a %d s warm-up, %s, %d cores; %s; "
+                        + "target duration %d ms; Lenswire args %s%n%n", viewers, seconds, warmup,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 Runtime.getRuntime().availableProcessors(),
                 sessionsWanted > 0 ? sessionCount + " sessions shared round-robin" : "one session per viewer",
                 targetMillis, extraArgs));
@@ -204,8 +229,8 @@ public final class ViewersBench {
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         row(s, "playlist", playlist, wall);
         row(s, "newest segment", segment, wall);
-        row(s, "init.mp4 (once per viewer)", init, wall);
-        long errors = playlist.errorCount() + segment.errorCount() + init.errorCount();
+        row(s, "init.mp4 (once per viewer, during the warm-up)", init, wall);
+        long errors = playlist.errorCount() + segment.errorCount() + init.errorCount(); // warm-up included
         s.append(String.format(Locale.ROOT, "%nrequests/s %.0f; CPU (%% of one core): Lenswire %.0f, this client %.0f%n",
                 (playlist.nanos.size() + segment.nanos.size() + init.nanos.size()) / wall, serverCpu, clientCpu));
         for (Map.Entry<String, Stats> e : Map.of("playlist", playlist, "segment", segment, "init", init).entrySet()) {
@@ -284,8 +309,7 @@ public final class ViewersBench {
                 stats.error("HTTP " + r.statusCode());
                 return null;
             }
-            stats.nanos.add(t1 - t0);
-            stats.bytes.addAndGet(r.body().length);
+            stats.ok(t0, t1, r.body().length);
             return text ? new String(r.body(), java.nio.charset.StandardCharsets.UTF_8) : null;
         } catch (IOException e) {
             stats.error(e.getClass().getSimpleName());

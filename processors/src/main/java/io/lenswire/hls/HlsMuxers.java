@@ -50,6 +50,12 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     private final ViewerPresence presence;
     private final BranchClosings closings;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
+    /**
+     * One lock per camera for starting and stopping its muxer. Stopping takes about a second (Camel's
+     * graceful stop of the route waits for the SEDA consumer's poll), so a single lock for all
+     * cameras made every other camera's playlist requests and session starts wait that long.
+     */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hls-idle-sweeper");
         t.setDaemon(true);
@@ -60,6 +66,8 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     static final class Slot {
         final HlsMuxer muxer;
         volatile long lastRequestNanos = System.nanoTime();
+        /** Set when its stop begins; from then on requests wait for the camera's lock and start a new muxer. */
+        volatile boolean stopping;
         boolean primed;
 
         Slot(HlsMuxer muxer) {
@@ -108,13 +116,33 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         return properties.getDataDir().resolve("hls").resolve(cameraId).toAbsolutePath();
     }
 
-    /** Starts the camera's muxer unless it runs; marks it as just requested either way. */
-    public synchronized void ensureRunning(String cameraId) {
+    /**
+     * Starts the camera's muxer unless it runs; marks it as just requested either way. Takes no lock
+     * when the muxer runs (every playlist request comes here); waits only for a start or stop of the
+     * same camera.
+     */
+    public void ensureRunning(String cameraId) {
         Slot slot = running.get(cameraId);
-        if (slot != null) {
+        if (slot != null && !slot.stopping) {
             slot.lastRequestNanos = System.nanoTime();
             return;
         }
+        synchronized (lockFor(cameraId)) {
+            slot = running.get(cameraId);
+            if (slot != null) {
+                slot.lastRequestNanos = System.nanoTime();
+                return;
+            }
+            start(cameraId);
+        }
+    }
+
+    private Object lockFor(String cameraId) {
+        return locks.computeIfAbsent(cameraId, id -> new Object());
+    }
+
+    /** Called with the camera's lock held and no muxer running. */
+    private void start(String cameraId) {
         Path dir = directory(cameraId);
         try {
             deleteTree(dir);
@@ -138,7 +166,8 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     public boolean isRunning(String cameraId) {
-        return running.containsKey(cameraId);
+        Slot slot = running.get(cameraId);
+        return slot != null && !slot.stopping;
     }
 
     public void touch(String cameraId) {
@@ -173,12 +202,24 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         }
     }
 
-    /** Removes the route first (its thread is the writer), then closes the muxer and deletes its files. */
-    public synchronized void stop(String cameraId) {
+    /**
+     * Removes the route first (its thread is the writer), then closes the muxer and deletes its files.
+     * Holds only this camera's lock: the route's graceful stop takes about a second.
+     */
+    public void stop(String cameraId) {
+        synchronized (lockFor(cameraId)) {
+            stopLocked(cameraId);
+        }
+    }
+
+    private void stopLocked(String cameraId) {
         Slot slot = running.get(cameraId);
         if (slot == null) {
             return;
         }
+        // a request for this camera from now on waits for this camera's lock and then starts a new
+        // muxer, instead of being told that the stopping one runs
+        slot.stopping = true;
         closings.closing(BRANCH, cameraId); // ingest stops feeding, so the route's queue can drain
         try {
             String routeId = routeId(cameraId);
@@ -189,13 +230,13 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         } catch (Exception e) {
             LOG.warn("camera {}: could not stop the HLS route: {}", cameraId, e.getMessage());
         }
-        running.remove(cameraId);
         slot.muxer.close();
         try {
             deleteTree(slot.muxer.directory());
         } catch (IOException e) {
             LOG.warn("camera {}: could not delete HLS files: {}", cameraId, e.getMessage());
         }
+        running.remove(cameraId); // last: the gauge of running muxers drops once the files are gone
         LOG.info("camera {}: HLS muxer stopped ({} packets written, {} dropped)", cameraId,
                 slot.muxer.writtenPackets(), slot.muxer.droppedPackets());
     }
