@@ -252,8 +252,8 @@ public final class ViewersBench {
                         && (l.contains("quantile") || l.contains("_max") || l.contains("_count") || l.contains("_sum")))
                 .forEach(l -> s.append("  ").append(l).append('\n'));
         s.append("Camel route timers of the HLS routes (authorization + reading the file; the response is written after the route):\n");
-        prometheus.lines().filter(l -> l.startsWith("camel_route_policy_seconds") && (l.contains("\"hls-playlist\"")
-                        || l.contains("\"hls-segment\"")) && !l.contains("_bucket"))
+        prometheus.lines().filter(l -> l.startsWith("camel_route_policy_seconds") && (l.contains("\"api-hls-playlist\"")
+                        || l.contains("\"api-hls-segment\"")) && !l.contains("_bucket"))
                 .forEach(l -> s.append("  ").append(l).append('\n'));
         prometheus.lines().filter(l -> l.startsWith("lenswire_branch_dropped") || l.startsWith("lenswire_hls_muxers_active"))
                 .forEach(l -> s.append("  ").append(l).append('\n'));

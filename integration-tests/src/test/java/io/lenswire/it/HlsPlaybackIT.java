@@ -228,4 +228,21 @@ class HlsPlaybackIT {
                 .header("Authorization", "Bearer " + token).GET().build();
         assertThat(api.send(head).body()).doesNotContain("Bearer");
     }
+
+    @Test
+    @Order(8)
+    void camerasNamedLikeTheHlsEndpointsAreWatchedLikeAnyOther() {
+        // the muxer route of camera X is hls-X: it must never replace the HLS endpoints' own routes
+        for (String id : List.of("playlist", "segment")) {
+            assertThat(api.addCamera(id, rtsp.url("/cam")).status()).isEqualTo(201);
+            Wait.until(id + " STREAMING", Duration.ofSeconds(15), () -> api.state(id).equals("STREAMING"));
+            JsonNode s = createSession(id, "namesake");
+            Api.Response playlist = fetch(s.path("hls_url").asText());
+            assertThat(playlist.status()).as(id + " playlist").isEqualTo(200);
+            String segment = playlist.body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
+            assertThat(fetch("/api/stream/hls/" + s.path("session_id").asText() + "/" + segment).status()).isEqualTo(200);
+        }
+        JsonNode other = createSession("cam", "neighbour");
+        assertThat(fetch(other.path("hls_url").asText()).status()).as("another camera's playlist").isEqualTo(200);
+    }
 }
