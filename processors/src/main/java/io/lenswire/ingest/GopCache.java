@@ -4,40 +4,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The packets of one camera from its latest video key frame until now, so that a muxer that
- * starts later can begin with a complete GOP instead of waiting for the next key frame.
- * Written by the ingest thread, read by any; bounded by {@code maxPackets}.
+ * The packets of one camera from the key frame <em>before</em> its latest one until now: the last
+ * complete GOP and the current one. A muxer that starts later begins with these, so its first
+ * segment (the complete GOP) closes at once instead of at the camera's next key frame, whatever
+ * the camera's GOP length. Written by the ingest thread, read by any; each GOP is bounded by
+ * {@code maxPackets}.
  */
 public final class GopCache {
 
     private final int maxPackets;
-    private final List<EncodedPacket> packets = new ArrayList<>();
+    private List<EncodedPacket> previous = new ArrayList<>();
+    private List<EncodedPacket> current = new ArrayList<>();
+    private StreamInfo stream;
 
     public GopCache(int maxPackets) {
         this.maxPackets = maxPackets;
     }
 
     public synchronized void add(EncodedPacket packet) {
-        boolean newConnection = !packets.isEmpty() && packets.get(0).stream() != packet.stream();
-        if (packet.isVideoKeyFrame() || newConnection) {
-            packets.clear();
+        if (packet.stream() != stream) { // a new connection: its timestamps do not follow the old ones
+            stream = packet.stream();
+            clear();
         }
-        if (packets.isEmpty() && !packet.isVideoKeyFrame()) {
+        if (packet.isVideoKeyFrame() && !current.isEmpty()) {
+            List<EncodedPacket> complete = current;
+            current = previous;
+            current.clear();
+            previous = complete;
+        }
+        if (current.isEmpty() && !packet.isVideoKeyFrame()) {
             return; // a GOP always starts at a key frame
         }
-        if (packets.size() >= maxPackets) {
-            packets.clear(); // a GOP this long is broken; wait for the next key frame
+        if (current.size() >= maxPackets) {
+            clear(); // a GOP this long is broken; wait for the next key frame
             return;
         }
-        packets.add(packet);
+        current.add(packet);
     }
 
-    /** The current GOP, oldest first; empty until the first key frame arrives. */
+    /**
+     * The last complete GOP (if the current one follows it) and the current GOP, oldest first;
+     * empty until the first key frame arrives.
+     */
     public synchronized List<EncodedPacket> snapshot() {
+        List<EncodedPacket> packets = new ArrayList<>(previous.size() + current.size());
+        if (!current.isEmpty()) {
+            packets.addAll(previous);
+        }
+        packets.addAll(current);
         return List.copyOf(packets);
     }
 
     public synchronized void clear() {
-        packets.clear();
+        previous.clear();
+        current.clear();
     }
 }

@@ -34,13 +34,20 @@ class GopCacheTest {
         assertThat(cache.snapshot()).extracting(EncodedPacket::dts).containsExactly(3600L, 3600L, 7200L);
 
         cache.add(video(FIRST, 10800, true));
-        assertThat(cache.snapshot()).extracting(EncodedPacket::dts).containsExactly(10800L);
+        assertThat(cache.snapshot()).as("the complete GOP, then the current one")
+                .extracting(EncodedPacket::dts).containsExactly(3600L, 3600L, 7200L, 10800L);
+
+        cache.add(video(FIRST, 14400, false));
+        cache.add(video(FIRST, 18000, true));
+        assertThat(cache.snapshot()).as("only the last complete GOP is kept")
+                .extracting(EncodedPacket::dts).containsExactly(10800L, 14400L, 18000L);
     }
 
     @Test
     void aNewConnectionDropsTheOldGop() {
         GopCache cache = new GopCache(100);
         cache.add(video(FIRST, 0, true));
+        cache.add(video(FIRST, 3600, true));
         cache.add(video(SECOND, 50, false));
         assertThat(cache.snapshot()).isEmpty();
         cache.add(video(SECOND, 100, true));
@@ -51,9 +58,13 @@ class GopCacheTest {
     void staysBoundedWhenKeyFramesStop() {
         GopCache cache = new GopCache(5);
         cache.add(video(FIRST, 0, true));
-        for (int i = 1; i < 20; i++) {
+        cache.add(video(FIRST, 3600, true));
+        for (int i = 2; i < 20; i++) {
             cache.add(video(FIRST, i * 3600L, false));
-            assertThat(cache.snapshot().size()).isLessThanOrEqualTo(5);
+            assertThat(cache.snapshot().size()).as("two GOPs of at most 5").isLessThanOrEqualTo(10);
         }
+        assertThat(cache.snapshot()).as("a broken GOP drops both").isEmpty();
+        cache.add(video(FIRST, 100 * 3600L, true));
+        assertThat(cache.snapshot()).hasSize(1);
     }
 }
