@@ -38,15 +38,12 @@ public final class BuiltinRecognizer implements FaceRecognizer {
     private static final int BINS = 59;
     private static final int[] UNIFORM = uniformMapping();
 
-    private final FaceAligner aligner = new FaceAligner(CROP, 10, 24, 92);
     private final double threshold;
-    private final double minEyeDistance;
-    private final double minSharpness;
+    private final FaceQualityGate quality;
 
     public BuiltinRecognizer(double threshold, double minEyeDistance, double minSharpness) {
         this.threshold = threshold;
-        this.minEyeDistance = minEyeDistance;
-        this.minSharpness = minSharpness;
+        this.quality = new FaceQualityGate(minEyeDistance, minSharpness);
     }
 
     @Override
@@ -61,19 +58,11 @@ public final class BuiltinRecognizer implements FaceRecognizer {
 
     @Override
     public Template embed(FaceImage image, DetectedFace face) {
-        if (face.eyeDistance() < minEyeDistance) {
-            return Template.rejected("face too small (eye distance " + Math.round(face.eyeDistance()) + " px)", 0);
+        FaceQualityGate.Verdict verdict = quality.check(image, face);
+        if (!verdict.passed()) {
+            return verdict.rejection();
         }
-        byte[] pixels = new byte[CROP * CROP];
-        try (Mat crop = new Mat(CROP, CROP, CV_8U)) {
-            aligner.align(image.gray(), face, crop);
-            crop.data().get(pixels);
-        }
-        double sharpness = laplacianVariance(pixels, CROP);
-        if (sharpness < minSharpness) {
-            return Template.rejected("face too blurred (sharpness " + Math.round(sharpness) + ")", sharpness);
-        }
-        return Template.of(features(normalized(pixels)), sharpness);
+        return Template.of(features(normalized(verdict.pixels())), verdict.sharpness());
     }
 
     /** Light blur, then histogram equalization (OpenCV's equalizeHist), on a copy of the crop. */
@@ -131,24 +120,6 @@ public final class BuiltinRecognizer implements FaceRecognizer {
                 }
             }
         }
-    }
-
-    /** Variance of the 4-neighbour Laplacian: low for a blurred face. */
-    static double laplacianVariance(byte[] p, int size) {
-        double sum = 0, sumSq = 0;
-        int n = 0;
-        for (int y = 1; y < size - 1; y++) {
-            for (int x = 1; x < size - 1; x++) {
-                int c = p[y * size + x] & 0xff;
-                int lap = (p[(y - 1) * size + x] & 0xff) + (p[(y + 1) * size + x] & 0xff)
-                        + (p[y * size + x - 1] & 0xff) + (p[y * size + x + 1] & 0xff) - 4 * c;
-                sum += lap;
-                sumSq += (double) lap * lap;
-                n++;
-            }
-        }
-        double mean = sum / n;
-        return sumSq / n - mean * mean;
     }
 
     /** Maps an 8-bit LBP code to one of 58 uniform patterns (at most two 0/1 transitions) or bin 58. */

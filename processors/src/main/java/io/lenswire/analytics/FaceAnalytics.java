@@ -1,15 +1,13 @@
 package io.lenswire.analytics;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Body;
 import org.bytedeco.javacpp.Pointer;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -20,9 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.lenswire.camera.Camera;
 import io.lenswire.camera.CameraLifecycleListener;
-import io.lenswire.config.LenswireProperties;
 import io.lenswire.ingest.EncodedPacket;
-import io.lenswire.ingest.BranchClosings;
+import io.lenswire.ingest.BranchRoutes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,32 +39,28 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
     static final String TEMPLATE_ID = "camera-analytics";
     static final String BRANCH = "analytics";
     /** Longest wait for the branch's thread to finish its current packet when the branch stops. */
-    static final long STOP_TIMEOUT_SECONDS = 10;
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final CamelContext camelContext;
     private final AnalyticsProperties settings;
-    private final LenswireProperties properties;
     private final AnalyticsEngine engine;
     private final MeterRegistry meters;
     private final ObjectMapper json;
-    private final BranchClosings closings;
+    private final BranchRoutes branches;
     private final Map<String, CameraAnalytics> running = new ConcurrentHashMap<>();
     private final Map<String, Long> lastFailureLog = new ConcurrentHashMap<>();
     private static final long FAILURE_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
-    public FaceAnalytics(CamelContext camelContext, AnalyticsProperties settings, LenswireProperties properties,
-                         AnalyticsEngine engine, MeterRegistry meters, ObjectMapper json, BranchClosings closings) {
-        this.closings = closings;
-        this.camelContext = camelContext;
+    public FaceAnalytics(AnalyticsProperties settings,
+                         AnalyticsEngine engine, MeterRegistry meters, ObjectMapper json, BranchRoutes branches) {
+        this.branches = branches;
         this.settings = settings;
-        this.properties = properties;
         this.engine = engine;
         this.meters = meters;
         this.json = json;
     }
 
     public static String routeId(String cameraId) {
-        return "analytics-" + cameraId;
+        return BranchRoutes.routeId(BRANCH, cameraId);
     }
 
     @Override
@@ -107,13 +100,8 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
                 .tag("camera", cameraId).register(meters);
         FunctionCounter.builder("lenswire.analytics.frames.dropped", stats, AnalyticsStats::framesDropped)
                 .tag("camera", cameraId).description("Frames the analytics branch skipped because it was behind").register(meters);
-        closings.reopened(BRANCH, cameraId);
         try {
-            TemplatedRouteBuilder.builder(camelContext, TEMPLATE_ID)
-                    .routeId(routeId(cameraId))
-                    .parameter("cameraId", cameraId)
-                    .parameter("branchQueueSize", properties.getIngest().getBranchQueueSize())
-                    .add();
+            branches.add(BRANCH, TEMPLATE_ID, cameraId);
         } catch (RuntimeException e) {
             running.remove(cameraId).close();
             removeMeters(cameraId);
@@ -131,17 +119,8 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
         if (pipeline == null) {
             return;
         }
-        closings.closing(BRANCH, cameraId);
         lastFailureLog.remove(cameraId);
-        try {
-            String routeId = routeId(cameraId);
-            if (camelContext.getRoute(routeId) != null) {
-                camelContext.getRouteController().stopRoute(routeId, STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                camelContext.removeRoute(routeId);
-            }
-        } catch (Exception e) {
-            LOG.warn("camera {}: could not stop the analytics route: {}", cameraId, e.getMessage());
-        }
+        branches.remove(BRANCH, cameraId, STOP_TIMEOUT);
         pipeline.close();
         // hand the decoder's freed frame buffers back to the OS: glibc keeps them in per-thread
         // arenas otherwise, and RSS would climb with every camera added and removed

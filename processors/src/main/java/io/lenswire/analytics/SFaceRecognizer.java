@@ -1,7 +1,6 @@
 package io.lenswire.analytics;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
@@ -24,9 +23,7 @@ public final class SFaceRecognizer implements FaceRecognizer {
 
     private final FaceRecognizerSF net;
     private final double threshold;
-    private final double minEyeDistance;
-    private final double minSharpness;
-    private final FaceAligner qualityAligner = new FaceAligner(BuiltinRecognizer.CROP, 10, 24, 92);
+    private final FaceQualityGate quality;
 
     public SFaceRecognizer(ModelFiles.Verified model, double threshold, double minEyeDistance, double minSharpness) {
         FaceRecognizerSF loaded;
@@ -40,8 +37,7 @@ public final class SFaceRecognizer implements FaceRecognizer {
         }
         this.net = loaded;
         this.threshold = threshold;
-        this.minEyeDistance = minEyeDistance;
-        this.minSharpness = minSharpness;
+        this.quality = new FaceQualityGate(minEyeDistance, minSharpness);
     }
 
     @Override
@@ -56,19 +52,11 @@ public final class SFaceRecognizer implements FaceRecognizer {
 
     @Override
     public Template embed(FaceImage image, DetectedFace face) {
-        if (face.eyeDistance() < minEyeDistance) {
-            return Template.rejected("face too small (eye distance " + Math.round(face.eyeDistance()) + " px)", 0);
+        FaceQualityGate.Verdict verdict = quality.check(image, face);
+        if (!verdict.passed()) {
+            return verdict.rejection();
         }
-        double sharpness;
-        byte[] pixels = new byte[BuiltinRecognizer.CROP * BuiltinRecognizer.CROP];
-        try (Mat crop = new Mat(BuiltinRecognizer.CROP, BuiltinRecognizer.CROP, CV_8U)) {
-            qualityAligner.align(image.gray(), face, crop);
-            crop.data().get(pixels);
-        }
-        sharpness = BuiltinRecognizer.laplacianVariance(pixels, BuiltinRecognizer.CROP);
-        if (sharpness < minSharpness) {
-            return Template.rejected("face too blurred (sharpness " + Math.round(sharpness) + ")", sharpness);
-        }
+        double sharpness = verdict.sharpness();
         float[] row = face.toYunetRow();
         float[] vector;
         synchronized (this) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.camel.Body;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,7 +22,7 @@ import org.springframework.stereotype.Component;
 
 import io.lenswire.camera.CameraLifecycleListener;
 import io.lenswire.config.LenswireProperties;
-import io.lenswire.ingest.BranchClosings;
+import io.lenswire.ingest.BranchRoutes;
 import io.lenswire.ingest.EncodedPacket;
 import io.lenswire.ingest.GopCacheRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -42,13 +41,14 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     static final String TEMPLATE_ID = "camera-hls";
     private static final String BRANCH = "hls";
     private static final long SWEEP_SECONDS = 1;
+    /** Longest wait for the muxer's route to finish the packet in hand when it stops. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final CamelContext camelContext;
     private final GopCacheRegistry gopCaches;
     private final HlsProperties settings;
     private final LenswireProperties properties;
     private final ViewerPresence presence;
-    private final BranchClosings closings;
+    private final BranchRoutes branches;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
     /**
      * One lock per camera for starting and stopping its muxer. Stopping takes about a second (Camel's
@@ -75,12 +75,10 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         }
     }
 
-    public HlsMuxers(CamelContext camelContext, GopCacheRegistry gopCaches, HlsProperties settings,
-                     LenswireProperties properties, ObjectProvider<ViewerPresence> presence, MeterRegistry meters,
-                     BranchClosings closings) {
-        this.closings = closings;
+    public HlsMuxers(GopCacheRegistry gopCaches, HlsProperties settings, LenswireProperties properties,
+                     ObjectProvider<ViewerPresence> presence, MeterRegistry meters, BranchRoutes branches) {
         validate(settings);
-        this.camelContext = camelContext;
+        this.branches = branches;
         this.gopCaches = gopCaches;
         this.settings = settings;
         this.properties = properties;
@@ -109,7 +107,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     public static String routeId(String cameraId) {
-        return "hls-" + cameraId;
+        return BranchRoutes.routeId(BRANCH, cameraId);
     }
 
     public Path directory(String cameraId) {
@@ -151,13 +149,8 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
             throw new UncheckedIOException(e);
         }
         running.put(cameraId, new Slot(new HlsMuxer(cameraId, dir, settings)));
-        closings.reopened(BRANCH, cameraId);
         try {
-            TemplatedRouteBuilder.builder(camelContext, TEMPLATE_ID)
-                    .routeId(routeId(cameraId))
-                    .parameter("cameraId", cameraId)
-                    .parameter("branchQueueSize", properties.getIngest().getBranchQueueSize())
-                    .add();
+            branches.add(BRANCH, TEMPLATE_ID, cameraId);
         } catch (RuntimeException e) {
             running.remove(cameraId).muxer.close();
             throw e;
@@ -220,16 +213,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         // a request for this camera from now on waits for this camera's lock and then starts a new
         // muxer, instead of being told that the stopping one runs
         slot.stopping = true;
-        closings.closing(BRANCH, cameraId); // ingest stops feeding, so the route's queue can drain
-        try {
-            String routeId = routeId(cameraId);
-            if (camelContext.getRoute(routeId) != null) {
-                camelContext.getRouteController().stopRoute(routeId);
-                camelContext.removeRoute(routeId);
-            }
-        } catch (Exception e) {
-            LOG.warn("camera {}: could not stop the HLS route: {}", cameraId, e.getMessage());
-        }
+        branches.remove(BRANCH, cameraId, STOP_TIMEOUT);
         slot.muxer.close();
         try {
             deleteTree(slot.muxer.directory());
