@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /** Everything a user sets under {@code lenswire:} in application.yaml. */
 @ConfigurationProperties(prefix = "lenswire")
@@ -56,8 +57,13 @@ public class LenswireProperties {
         private int failedAfterAttempts = 5;
         /** Capacity of each branch queue behind ingest (packets). */
         private int branchQueueSize = 1024;
-        /** Upper bound for the GOP cache of one camera (packets). */
+        /** Upper bound for one GOP in a camera's GOP cache (packets). */
         private int gopCacheMaxPackets = 1500;
+        /**
+         * Upper bound for the bytes of a camera's GOP cache (last complete GOP + current GOP). Above
+         * it the complete GOP is let go first, so a muxer then starts at the current GOP only.
+         */
+        private DataSize gopCacheMaxBytes = DataSize.ofMegabytes(16);
 
         public Duration getConnectTimeout() { return connectTimeout; }
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
@@ -73,6 +79,8 @@ public class LenswireProperties {
         public void setBranchQueueSize(int n) { this.branchQueueSize = n; }
         public int getGopCacheMaxPackets() { return gopCacheMaxPackets; }
         public void setGopCacheMaxPackets(int n) { this.gopCacheMaxPackets = n; }
+        public DataSize getGopCacheMaxBytes() { return gopCacheMaxBytes; }
+        public void setGopCacheMaxBytes(DataSize size) { this.gopCacheMaxBytes = size; }
     }
 
     public static class Security {

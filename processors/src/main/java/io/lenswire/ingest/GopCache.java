@@ -8,17 +8,23 @@ import java.util.List;
  * complete GOP and the current one. A muxer that starts later begins with these, so its first
  * segment (the complete GOP) closes at once instead of at the camera's next key frame, whatever
  * the camera's GOP length. Written by the ingest thread, read by any; each GOP is bounded by
- * {@code maxPackets}.
+ * {@code maxPackets}, and both together by {@code maxBytes}: above it the complete GOP goes first
+ * (a muxer then starts at the current GOP and waits for the next key frame, as with one GOP), and a
+ * current GOP alone above it is broken, like one above {@code maxPackets}.
  */
 public final class GopCache {
 
     private final int maxPackets;
+    private final long maxBytes;
     private List<EncodedPacket> previous = new ArrayList<>();
     private List<EncodedPacket> current = new ArrayList<>();
+    private long previousBytes;
+    private long currentBytes;
     private StreamInfo stream;
 
-    public GopCache(int maxPackets) {
+    public GopCache(int maxPackets, long maxBytes) {
         this.maxPackets = maxPackets;
+        this.maxBytes = maxBytes;
     }
 
     public synchronized void add(EncodedPacket packet) {
@@ -31,15 +37,22 @@ public final class GopCache {
             current = previous;
             current.clear();
             previous = complete;
+            previousBytes = currentBytes;
+            currentBytes = 0;
         }
         if (current.isEmpty() && !packet.isVideoKeyFrame()) {
             return; // a GOP always starts at a key frame
         }
-        if (current.size() >= maxPackets) {
+        if (current.size() >= maxPackets || currentBytes + packet.size() > maxBytes) {
             clear(); // a GOP this long is broken; wait for the next key frame
             return;
         }
         current.add(packet);
+        currentBytes += packet.size();
+        if (previousBytes + currentBytes > maxBytes) {
+            previous.clear();
+            previousBytes = 0;
+        }
     }
 
     /**
@@ -58,5 +71,7 @@ public final class GopCache {
     public synchronized void clear() {
         previous.clear();
         current.clear();
+        previousBytes = 0;
+        currentBytes = 0;
     }
 }

@@ -15,13 +15,15 @@ public class GopCacheRegistry {
 
     private final ConcurrentMap<String, GopCache> caches = new ConcurrentHashMap<>();
     private final int maxPackets;
+    private final long maxBytes;
 
     public GopCacheRegistry(LenswireProperties properties) {
         this.maxPackets = properties.getIngest().getGopCacheMaxPackets();
+        this.maxBytes = properties.getIngest().getGopCacheMaxBytes().toBytes();
     }
 
     public void remember(@Body EncodedPacket packet) {
-        caches.computeIfAbsent(packet.cameraId(), id -> new GopCache(maxPackets)).add(packet);
+        caches.computeIfAbsent(packet.cameraId(), id -> new GopCache(maxPackets, maxBytes)).add(packet);
     }
 
     public List<EncodedPacket> snapshot(String cameraId) {

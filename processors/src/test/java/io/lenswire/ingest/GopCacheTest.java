@@ -23,7 +23,7 @@ class GopCacheTest {
 
     @Test
     void startsAtAKeyFrameAndRestartsAtTheNext() {
-        GopCache cache = new GopCache(100);
+        GopCache cache = new GopCache(100, Long.MAX_VALUE);
         cache.add(video(FIRST, 0, false));
         cache.add(audio(0));
         assertThat(cache.snapshot()).as("nothing before the first key frame").isEmpty();
@@ -45,7 +45,7 @@ class GopCacheTest {
 
     @Test
     void aNewConnectionDropsTheOldGop() {
-        GopCache cache = new GopCache(100);
+        GopCache cache = new GopCache(100, Long.MAX_VALUE);
         cache.add(video(FIRST, 0, true));
         cache.add(video(FIRST, 3600, true));
         cache.add(video(SECOND, 50, false));
@@ -56,7 +56,7 @@ class GopCacheTest {
 
     @Test
     void staysBoundedWhenKeyFramesStop() {
-        GopCache cache = new GopCache(5);
+        GopCache cache = new GopCache(5, Long.MAX_VALUE);
         cache.add(video(FIRST, 0, true));
         cache.add(video(FIRST, 3600, true));
         for (int i = 2; i < 20; i++) {
@@ -66,5 +66,23 @@ class GopCacheTest {
         assertThat(cache.snapshot()).as("a broken GOP drops both").isEmpty();
         cache.add(video(FIRST, 100 * 3600L, true));
         assertThat(cache.snapshot()).hasSize(1);
+    }
+
+    @Test
+    void aByteBoundLetsTheCompleteGopGoFirst() {
+        GopCache cache = new GopCache(100, 45); // packets of 10 bytes
+        cache.add(video(FIRST, 0, true));
+        cache.add(video(FIRST, 3600, false));
+        cache.add(video(FIRST, 7200, true));
+        cache.add(video(FIRST, 10800, false));
+        assertThat(cache.snapshot()).as("40 bytes: both GOPs").hasSize(4);
+
+        cache.add(video(FIRST, 14400, false));
+        assertThat(cache.snapshot()).as("50 bytes: the complete GOP goes, the current one stays")
+                .extracting(EncodedPacket::dts).containsExactly(7200L, 10800L, 14400L);
+
+        cache.add(video(FIRST, 18000, false));
+        cache.add(video(FIRST, 21600, false));
+        assertThat(cache.snapshot()).as("a current GOP above the bound alone is dropped").isEmpty();
     }
 }
