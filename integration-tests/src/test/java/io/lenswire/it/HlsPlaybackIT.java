@@ -111,6 +111,40 @@ class HlsPlaybackIT {
         String steady = fetch(session.path("hls_url").asText()).body();
         assertThat(mediaSequence(steady)).isGreaterThanOrEqualTo(5);
         assertThat(steady).contains("#EXT-X-TARGETDURATION:2", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PROGRAM-DATE-TIME");
+        assertNewestSegmentEndsAtCaptureTime(session.path("hls_url").asText());
+    }
+
+    /**
+     * Program dates are on the capture clock: waits for the playlist to list a new segment, which
+     * happens when the key frame after it arrives, so that segment ends about now. (The muxer
+     * starts from cached GOPs, so FFmpeg's own dates were 1-2 GOPs late; after a reconnect it
+     * continued the old dates, seconds early.)
+     */
+    static void assertNewestSegmentEndsAtCaptureTime(String hlsUrl) {
+        String before = newestSegment(fetch(hlsUrl).body());
+        String playlist;
+        long now;
+        long deadline = System.currentTimeMillis() + 10_000;
+        do {
+            Wait.sleep(20);
+            playlist = fetch(hlsUrl).body();
+            now = System.currentTimeMillis();
+        } while (newestSegment(playlist).equals(before) && now < deadline);
+        List<String> lines = playlist.lines().toList();
+        int last = lines.size() - 1;
+        while (!lines.get(last).startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+            last--;
+        }
+        long start = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx")
+                .parse(lines.get(last).substring("#EXT-X-PROGRAM-DATE-TIME:".length()), java.time.Instant::from).toEpochMilli();
+        double seconds = Double.parseDouble(lines.get(last - 1).replaceAll("#EXTINF:([0-9.]+),.*", "$1"));
+        long end = start + Math.round(seconds * 1000);
+        assertThat(end).as("newest segment's end (program date + duration) vs now " + now + "\n" + playlist)
+                .isBetween(now - 1500, now + 300);
+    }
+
+    static String newestSegment(String playlist) {
+        return playlist.lines().filter(l -> l.startsWith("seg_")).reduce((a, b) -> b).orElse("");
     }
 
     @Test
@@ -187,6 +221,7 @@ class HlsPlaybackIT {
         });
         Media.Result decode = Media.decode(api.base() + hls, 3);
         assertThat(decode.exitCode()).as(decode.output()).isZero();
+        assertNewestSegmentEndsAtCaptureTime(hls);
     }
 
     @Test

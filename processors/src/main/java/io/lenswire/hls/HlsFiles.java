@@ -47,6 +47,7 @@ public class HlsFiles {
             try {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 if (text.contains("#EXTINF")) {
+                    text = muxers.onCaptureClock(cameraId, text);
                     return Optional.of(queryToken == null ? text : withToken(text, queryToken));
                 }
             } catch (NoSuchFileException e) {

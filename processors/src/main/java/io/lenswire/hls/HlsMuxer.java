@@ -20,6 +20,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -78,6 +80,9 @@ public final class HlsMuxer implements AutoCloseable {
     private boolean audioDroppedReported;
     private int openCount;
     private boolean headerWritten;
+    /** Number of the first segment the current muxer context writes (FFmpeg numbers on across reconnects). */
+    private long firstSegmentOfContext;
+    private final CaptureClock captureClock = new CaptureClock();
 
     public HlsMuxer(String cameraId, Path directory, HlsProperties settings) {
         this.cameraId = cameraId;
@@ -116,6 +121,7 @@ public final class HlsMuxer implements AutoCloseable {
                 return;
             }
             originMicros = toMicros(ts, tb) - timelineMicros;
+            captureClock.anchor(firstSegmentOfContext, capturedMillis(p));
         }
         long offset = fromMicros(originMicros, tb);
         long dts = ts - offset;
@@ -158,6 +164,7 @@ public final class HlsMuxer implements AutoCloseable {
     private void reopenFor(StreamInfo info) throws IOException {
         boolean continuing = output != null;
         closeOutput();
+        firstSegmentOfContext = continuing ? highestSegmentNumber() + 1 : 0;
         stream = info;
         originMicros = Long.MIN_VALUE;
         lastVideoDts = Long.MIN_VALUE;
@@ -257,6 +264,32 @@ public final class HlsMuxer implements AutoCloseable {
         }
         avformat_free_context(output); // also frees the streams' extradata
         output = null;
+    }
+
+    /** Dates in served playlists are corrected by this (see {@link CaptureClock}). */
+    CaptureClock captureClock() {
+        return captureClock;
+    }
+
+    /** When a packet was received, on the wall clock (packets carry the monotonic clock). */
+    private static long capturedMillis(EncodedPacket p) {
+        return System.currentTimeMillis() - (System.nanoTime() - p.receivedNanos()) / 1_000_000L;
+    }
+
+    /** The highest seg_N.m4s number in the directory, or -1: the closed context's last segment. */
+    private long highestSegmentNumber() throws IOException {
+        try (DirectoryStream<Path> segments = Files.newDirectoryStream(directory, "seg_*.m4s")) {
+            long highest = -1;
+            for (Path segment : segments) {
+                String name = segment.getFileName().toString();
+                try {
+                    highest = Math.max(highest, Long.parseLong(name.substring(4, name.length() - 4)));
+                } catch (NumberFormatException e) {
+                    // not one of FFmpeg's names
+                }
+            }
+            return highest;
+        }
     }
 
     public long droppedPackets() {

@@ -158,6 +158,12 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         LOG.info("camera {}: HLS muxer started", cameraId);
     }
 
+    /** The camera's playlist with its dates on the capture clock, or as written when no muxer runs. */
+    String onCaptureClock(String cameraId, String playlist) {
+        Slot slot = running.get(cameraId);
+        return slot == null ? playlist : slot.muxer.captureClock().correct(playlist);
+    }
+
     public boolean isRunning(String cameraId) {
         Slot slot = running.get(cameraId);
         return slot != null && !slot.stopping;
