@@ -117,8 +117,8 @@ class HlsPlaybackIT {
     /**
      * Program dates are on the capture clock: waits for the playlist to list a new segment, which
      * happens when the key frame after it arrives, so that segment ends about now. (The muxer
-     * starts from cached GOPs, so FFmpeg's own dates were 1-2 GOPs late; after a reconnect it
-     * continued the old dates, seconds early.)
+     * starts from cached GOPs, so FFmpeg's own dates were 1-2 GOPs late. After a reconnect the
+     * new muxer context gets its own anchor.)
      */
     static void assertNewestSegmentEndsAtCaptureTime(String hlsUrl) {
         String before = newestSegment(fetch(hlsUrl).body());

@@ -7,16 +7,14 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Puts the camera's capture time into a playlist's {@code #EXT-X-PROGRAM-DATE-TIME} lines.
  *
  * <p>FFmpeg's HLS muxer dates its first segment with the wall clock at its own start, but the
- * muxer starts from cached GOPs that were captured one to two GOPs earlier, and after a reconnect
- * ({@code append_list}) it continues the old dates. Its dates are right relative to each other
- * within one muxer context, though. So for each context the muxer records an anchor: the number of
+ * muxer starts from cached GOPs that were captured one to two GOPs earlier. Its dates are right
+ * relative to each other within one muxer context (a reconnect opens a new one, with
+ * {@code append_list}), though. So for each context the muxer records an anchor: the number of
  * its first segment and when that segment's first packet was received; the first playlist that
  * lists that segment tells what FFmpeg wrote for it; every later date of the context is shifted by
  * the difference. A date whose anchor has not been seen yet is served as FFmpeg wrote it.
@@ -26,7 +24,6 @@ import java.util.regex.Pattern;
 final class CaptureClock {
 
     private static final String TAG = "#EXT-X-PROGRAM-DATE-TIME:";
-    private static final Pattern SEGMENT_NUMBER = Pattern.compile("seg_(\\d+)\\.m4s");
     /** FFmpeg's format (strftime "%Y-%m-%dT%H:%M:%S" + ".mmm" + "%z"), which players already parse. */
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx");
     /** More anchors than segments a playlist can list is never needed. */
@@ -101,8 +98,7 @@ final class CaptureClock {
     private static long nextSegmentNumber(String[] lines, int from) {
         for (int i = from; i < lines.length; i++) {
             if (!lines[i].isEmpty() && !lines[i].startsWith("#")) {
-                Matcher m = SEGMENT_NUMBER.matcher(lines[i]);
-                return m.find() ? Long.parseLong(m.group(1)) : -1;
+                return HlsMuxer.segmentNumber(lines[i].strip());
             }
         }
         return -1;

@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -58,6 +60,8 @@ public final class HlsMuxer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HlsMuxer.class);
     static final String PLAYLIST = "index.m3u8";
     static final String INIT_SEGMENT = "init.mp4";
+    private static final String SEGMENT_FILES = "seg_%06d.m4s";
+    private static final Pattern SEGMENT_NAME = Pattern.compile("seg_(\\d{6,18})\\.m4s");
     private static final long MICROS = 1_000_000L;
 
     private final String cameraId;
@@ -218,7 +222,7 @@ public final class HlsMuxer implements AutoCloseable {
             av_dict_set(options, "hls_delete_threshold", "1", 0);
             av_dict_set(options, "hls_segment_type", "fmp4", 0);
             av_dict_set(options, "hls_fmp4_init_filename", INIT_SEGMENT, 0);
-            av_dict_set(options, "hls_segment_filename", directory.resolve("seg_%06d.m4s").toString(), 0);
+            av_dict_set(options, "hls_segment_filename", directory.resolve(SEGMENT_FILES).toString(), 0);
             String flags = "delete_segments+independent_segments+temp_file+omit_endlist+program_date_time";
             if (appendWithDiscontinuity) {
                 flags += "+append_list+discont_start";
@@ -276,17 +280,18 @@ public final class HlsMuxer implements AutoCloseable {
         return System.currentTimeMillis() - (System.nanoTime() - p.receivedNanos()) / 1_000_000L;
     }
 
-    /** The highest seg_N.m4s number in the directory, or -1: the closed context's last segment. */
+    /** The number in a media segment's name (seg_000123.m4s, as the muxer names them), or -1. */
+    static long segmentNumber(String name) {
+        Matcher m = SEGMENT_NAME.matcher(name);
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** The highest segment number in the directory, or -1: the closed context's last segment. */
     private long highestSegmentNumber() throws IOException {
         try (DirectoryStream<Path> segments = Files.newDirectoryStream(directory, "seg_*.m4s")) {
             long highest = -1;
             for (Path segment : segments) {
-                String name = segment.getFileName().toString();
-                try {
-                    highest = Math.max(highest, Long.parseLong(name.substring(4, name.length() - 4)));
-                } catch (NumberFormatException e) {
-                    // not one of FFmpeg's names
-                }
+                highest = Math.max(highest, segmentNumber(segment.getFileName().toString()));
             }
             return highest;
         }

@@ -5,8 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Map;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,9 +51,9 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     private final BranchRoutes branches;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
     /**
-     * One lock per camera for starting and stopping its muxer. Stopping takes about a second (Camel's
-     * graceful stop of the route waits for the SEDA consumer's poll), so a single lock for all
-     * cameras made every other camera's playlist requests and session starts wait that long.
+     * One lock per camera for starting and stopping its muxer. A stop waits for Camel's graceful
+     * stop of the route (up to the SEDA consumer's poll timeout); with a single lock for all
+     * cameras, every other camera's playlist requests and session starts waited for it.
      */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -203,32 +203,28 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
 
     /**
      * Removes the route first (its thread is the writer), then closes the muxer and deletes its files.
-     * Holds only this camera's lock: the route's graceful stop takes about a second.
+     * Holds only this camera's lock.
      */
     public void stop(String cameraId) {
         synchronized (lockFor(cameraId)) {
-            stopLocked(cameraId);
+            Slot slot = running.get(cameraId);
+            if (slot == null) {
+                return;
+            }
+            // a request for this camera from now on waits for this camera's lock and then starts a
+            // new muxer, instead of being told that the stopping one runs
+            slot.stopping = true;
+            branches.remove(BRANCH, cameraId, STOP_TIMEOUT);
+            slot.muxer.close();
+            try {
+                deleteTree(slot.muxer.directory());
+            } catch (IOException e) {
+                LOG.warn("camera {}: could not delete HLS files: {}", cameraId, e.getMessage());
+            }
+            running.remove(cameraId); // last: the gauge of running muxers drops once the files are gone
+            LOG.info("camera {}: HLS muxer stopped ({} packets written, {} dropped)", cameraId,
+                    slot.muxer.writtenPackets(), slot.muxer.droppedPackets());
         }
-    }
-
-    private void stopLocked(String cameraId) {
-        Slot slot = running.get(cameraId);
-        if (slot == null) {
-            return;
-        }
-        // a request for this camera from now on waits for this camera's lock and then starts a new
-        // muxer, instead of being told that the stopping one runs
-        slot.stopping = true;
-        branches.remove(BRANCH, cameraId, STOP_TIMEOUT);
-        slot.muxer.close();
-        try {
-            deleteTree(slot.muxer.directory());
-        } catch (IOException e) {
-            LOG.warn("camera {}: could not delete HLS files: {}", cameraId, e.getMessage());
-        }
-        running.remove(cameraId); // last: the gauge of running muxers drops once the files are gone
-        LOG.info("camera {}: HLS muxer stopped ({} packets written, {} dropped)", cameraId,
-                slot.muxer.writtenPackets(), slot.muxer.droppedPackets());
     }
 
     @Override

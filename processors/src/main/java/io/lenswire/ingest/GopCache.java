@@ -55,15 +55,10 @@ public final class GopCache {
         }
     }
 
-    /**
-     * The last complete GOP (if the current one follows it) and the current GOP, oldest first;
-     * empty until the first key frame arrives.
-     */
+    /** The last complete GOP and the current GOP, oldest first; empty until the first key frame arrives. */
     public synchronized List<EncodedPacket> snapshot() {
         List<EncodedPacket> packets = new ArrayList<>(previous.size() + current.size());
-        if (!current.isEmpty()) {
-            packets.addAll(previous);
-        }
+        packets.addAll(previous);
         packets.addAll(current);
         return List.copyOf(packets);
     }

@@ -144,15 +144,13 @@ public class PlaybackSessions implements AutoCloseable {
         }
     }
 
-    /** Ends every session of a camera (it is being removed); returns how many were live. */
-    public int endAllOf(String cameraId) {
-        int ended = 0;
+    /** Ends every session of a camera (it is being removed). */
+    public void endAllOf(String cameraId) {
         for (Session s : sessions.values()) {
-            if (s.cameraId().equals(cameraId) && end(s.id()).isPresent()) {
-                ended++;
+            if (s.cameraId().equals(cameraId)) {
+                end(s.id());
             }
         }
-        return ended;
     }
 
     /** Live sessions, oldest first. */

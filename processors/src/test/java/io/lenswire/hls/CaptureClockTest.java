@@ -56,7 +56,7 @@ class CaptureClockTest {
     void eachMuxerContextHasItsOwnOffset() {
         CaptureClock clock = new CaptureClock();
         clock.anchor(0, CAPTURED);
-        clock.anchor(3, CAPTURED + 30_000); // reconnected 30 s later; FFmpeg continued its dates
+        clock.anchor(3, CAPTURED + 30_000); // reconnected 30 s later; whatever FFmpeg dates it, the anchor decides
         String text = playlist(1,
                 segment(1, "2026-11-26T05:00:02.500+0000"),
                 segment(2, "2026-11-26T05:00:03.500+0000"),
