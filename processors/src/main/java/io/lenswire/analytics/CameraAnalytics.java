@@ -163,6 +163,7 @@ final class CameraAnalytics implements AutoCloseable {
 
         List<FaceEvent.Face> faces = new ArrayList<>(found.size());
         int recognized = 0;
+        boolean announced = false;
         if (!found.isEmpty()) {
             FaceRecognizer recognizer = engine.recognizer();
             Gallery gallery = engine.gallery();
@@ -194,12 +195,18 @@ final class CameraAnalytics implements AutoCloseable {
                         similarity = null; // this frame could not be compared with that person
                     }
                 }
+                byte[] faceJpeg = null;
+                if (tracker.announce(track, person.isPresent() ? decided : VisitTracker.UNKNOWN)) {
+                    faceJpeg = SnapshotEncoder.face(image.bgr(), f);
+                    announced = true;
+                }
                 faces.add(new FaceEvent.Face(
                         new int[] {Math.round(f.x()), Math.round(f.y()), Math.round(f.width()), Math.round(f.height())},
                         Math.round(f.score() * 1000) / 1000.0,
                         person.map(Gallery.Person::id).orElse(null),
                         person.map(Gallery.Person::name).orElse(null),
-                        similarity == null ? null : Math.round(similarity * 10000) / 10000.0));
+                        similarity == null ? null : Math.round(similarity * 10000) / 10000.0,
+                        tracker.settled(track), faceJpeg));
             }
         } else {
             tracker.next(List.of());
@@ -216,7 +223,7 @@ final class CameraAnalytics implements AutoCloseable {
             return null;
         }
         Instant at = Instant.now().minusNanos(System.nanoTime() - currentPacketNanos);
-        return new FaceEvent(cameraId, at.toString(), faces);
+        return new FaceEvent(cameraId, at.toString(), faces, announced ? SnapshotEncoder.frame(small) : null);
     }
 
     /** Frees the decoder and detector; waits for a packet still being processed (a forced route stop). */

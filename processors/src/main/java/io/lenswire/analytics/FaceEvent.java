@@ -2,16 +2,20 @@ package io.lenswire.analytics;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * What analytics found in one analysed frame with at least one face; the body of the exchanges sent
  * to {@code seda:face-events}. Serializes as {@code {camera_id, timestamp, faces: [{bbox, score,
- * person_id, name, similarity}]}}.
+ * person_id, name, similarity, settled}]}}.
  *
  * @param timestamp ISO-8601 UTC time at which the frame's packet arrived from the camera
+ * @param frameJpeg the frame as a JPEG (detector size) when a face of it is {@linkplain Face#faceJpeg()
+ *                  announced}, else null; not serialized
  */
-public record FaceEvent(@JsonProperty("camera_id") String cameraId, String timestamp, List<Face> faces) {
+public record FaceEvent(@JsonProperty("camera_id") String cameraId, String timestamp, List<Face> faces,
+                        @JsonIgnore byte[] frameJpeg) {
 
     /**
      * @param bbox       {@code [x, y, width, height]} in pixels of the camera frame
@@ -19,8 +23,13 @@ public record FaceEvent(@JsonProperty("camera_id") String cameraId, String times
      * @param similarity similarity to the named person, or to the closest enrolled person when
      *                   unknown; null when the face could not be compared (no one enrolled, too
      *                   small or too blurred)
+     * @param settled    the face's visit has lasted a whole decision window, so "unknown" is a
+     *                   verdict rather than "not decided yet"
+     * @param faceJpeg   the face with a margin, as a JPEG, on the frame where its visit's decision
+     *                   is first announced (named, or settled as unknown), else null; not serialized
      */
-    public record Face(int[] bbox, double score, @JsonProperty("person_id") Long personId, String name, Double similarity) {
+    public record Face(int[] bbox, double score, @JsonProperty("person_id") Long personId, String name, Double similarity,
+                       boolean settled, @JsonIgnore byte[] faceJpeg) {
     }
 
     public long recognized() {

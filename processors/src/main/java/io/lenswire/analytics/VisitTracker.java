@@ -24,6 +24,7 @@ final class VisitTracker {
     static final int MAX_MISSED_FRAMES = 10;
     /** A vote for nobody. */
     static final long UNKNOWN = -1;
+    private static final long NOT_ANNOUNCED = -2;
 
     private final int votes;
     private final int window;
@@ -35,6 +36,10 @@ final class VisitTracker {
         DetectedFace last;
         long lastSeen;
         final Deque<Long> ballot = new ArrayDeque<>();
+        /** Analysed frames the face was seen in. */
+        int frames;
+        /** The decision last announced for this visit ({@link #NOT_ANNOUNCED} before the first). */
+        long announced = NOT_ANNOUNCED;
     }
 
     VisitTracker(int votes, int window) {
@@ -65,6 +70,7 @@ final class VisitTracker {
             }
             best.last = face;
             best.lastSeen = frameNumber;
+            best.frames++;
             assigned.add(best);
         }
         for (Iterator<Track> it = tracks.iterator(); it.hasNext(); ) {
@@ -98,6 +104,24 @@ final class VisitTracker {
             }
         }
         return winner;
+    }
+
+    /** The visit has been seen in a whole decision window: an unknown decision is final enough to report. */
+    boolean settled(Track track) {
+        return track.frames >= window;
+    }
+
+    /**
+     * True once per change of a visit's decision worth telling: the first time it names a person
+     * (or another person), and the first time it is settled as unknown. Events use it to take one
+     * snapshot per visit instead of one per frame.
+     */
+    boolean announce(Track track, long decision) {
+        if (decision == track.announced || (decision == UNKNOWN && !settled(track))) {
+            return false;
+        }
+        track.announced = decision;
+        return true;
     }
 
     int activeTracks() {

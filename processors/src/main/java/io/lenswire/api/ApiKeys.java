@@ -62,17 +62,29 @@ public class ApiKeys {
 
     /** Route step: throws 401 unless the request carries a valid key. */
     public void check(Exchange exchange) {
-        String presented = exchange.getIn().getHeader(HEADER, String.class);
+        checkKey(exchange.getIn().getHeader(HEADER, String.class));
+    }
+
+    /** The same check for endpoints outside Camel (the SSE stream): throws the same 401s. */
+    public void checkKey(String presented) {
         if (presented == null || presented.isEmpty()) {
-            throw new ApiException(401, "unauthorized", "Missing API key: send it in the X-API-Key header");
+            throw missing();
         }
+        if (!valid(presented)) {
+            throw new ApiException(401, "unauthorized", "Invalid API key");
+        }
+    }
+
+    private static ApiException missing() {
+        return new ApiException(401, "unauthorized", "Missing API key: send it in the X-API-Key header");
+    }
+
+    private boolean valid(String presented) {
         byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
         boolean ok = false;
         for (byte[] key : keys) {
             ok |= MessageDigest.isEqual(key, candidate); // constant time, and every key is tried
         }
-        if (!ok) {
-            throw new ApiException(401, "unauthorized", "Invalid API key");
-        }
+        return ok;
     }
 }
