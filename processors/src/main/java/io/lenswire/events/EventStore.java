@@ -233,11 +233,13 @@ public class EventStore {
         int n = jdbc.update("DELETE FROM events WHERE created_at < ?", cutoff);
         long excess = count() - settings.getRetentionMaxCount();
         if (excess > 0) {
-            Long lastToGo = jdbc.query("SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET ?", (rs, i) -> rs.getLong(1), excess - 1)
-                    .stream().findFirst().orElse(null);
+            String deletable = " FROM events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = events.seq"
+                    + " AND d.status = 'pending')";
+            // the excess oldest that may go (fewer when pending deliveries hold the rest back)
+            Long lastToGo = jdbc.queryForObject("SELECT MAX(seq) FROM (SELECT seq" + deletable + " ORDER BY seq LIMIT ?) oldest",
+                    Long.class, excess);
             if (lastToGo != null) {
-                n += jdbc.update("DELETE FROM events WHERE seq <= ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
-                        + " WHERE d.event_seq = events.seq AND d.status = 'pending')", lastToGo);
+                n += jdbc.update("DELETE" + deletable + " AND seq <= ?", lastToGo);
             }
         }
         deleted.increment(n);
