@@ -34,7 +34,7 @@ public class AnalyticsApi {
             exchange.getMessage().setBody(body);
             return;
         }
-        Camera camera = cameras.find(cameraId).orElseThrow(() -> ApiException.notFound("No camera with camera_id '" + printable(cameraId) + "'"));
+        Camera camera = cameras.find(cameraId).orElseThrow(() -> ApiException.notFound("No camera with camera_id '" + ApiException.printable(cameraId) + "'"));
         Map<String, Object> stats = analytics.stats(camera.id()).orElseThrow(() -> ApiException.notFound(
                 camera.analytics() ? "Analytics is not running for camera '" + camera.id() + "': " + unavailableReason()
                         : "Camera '" + camera.id() + "' has analytics disabled (enable_analytics is false)"));
@@ -66,8 +66,4 @@ public class AnalyticsApi {
         return engine.ready() ? "it is starting" : engine.error() == null ? "analytics is disabled by configuration" : engine.error();
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

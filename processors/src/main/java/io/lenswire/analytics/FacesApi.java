@@ -87,7 +87,7 @@ public class FacesApi {
     private static long personId(Exchange exchange) {
         String raw = exchange.getIn().getHeader("id", String.class);
         if (raw == null || !raw.matches("[0-9]{1,18}")) {
-            throw ApiException.notFound("No enrolled person with id '" + printable(raw) + "'");
+            throw ApiException.notFound("No enrolled person with id '" + ApiException.printable(raw) + "'");
         }
         return Long.parseLong(raw);
     }
@@ -106,7 +106,7 @@ public class FacesApi {
         try {
             parts = request.getParts();
         } catch (IOException | ServletException | IllegalStateException e) {
-            throw ApiException.badRequest("The multipart body could not be read: " + printable(e.getMessage()));
+            throw ApiException.badRequest("The multipart body could not be read: " + ApiException.printable(e.getMessage()));
         }
         long maxBytes = settings.getEnrollment().getMaxImageSize().toBytes();
         String name = null;
@@ -117,12 +117,12 @@ public class FacesApi {
             } else if (IMAGES_FIELD.equals(part.getName())) {
                 if (part.getSize() > maxBytes) {
                     throw new ApiException(413, "payload_too_large", "image " + (images.size() + 1)
-                            + (part.getSubmittedFileName() == null ? "" : " ('" + printable(part.getSubmittedFileName()) + "')")
+                            + (part.getSubmittedFileName() == null ? "" : " ('" + ApiException.printable(part.getSubmittedFileName()) + "')")
                             + " is larger than " + (maxBytes / (1024 * 1024)) + " MB");
                 }
                 images.add(new EnrollmentImages.Upload(part.getSubmittedFileName(), part.getContentType(), read(part, maxBytes)));
             } else {
-                throw ApiException.badRequest("Unknown form field '" + printable(part.getName()) + "'; allowed: name, images");
+                throw ApiException.badRequest("Unknown form field '" + ApiException.printable(part.getName()) + "'; allowed: name, images");
             }
         }
         return new Form(name, images);
@@ -136,11 +136,4 @@ public class FacesApi {
         }
     }
 
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String cut = s.length() > 60 ? s.substring(0, 60) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -15,6 +15,15 @@ public class ApiException extends RuntimeException {
     public int status() { return status; }
     public String error() { return error; }
 
+    /** A client's value made safe to quote in a message: at most 60 characters, control characters replaced. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 60 ? s.substring(0, 60) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     public static ApiException badRequest(String message) { return new ApiException(400, "bad_request", message); }
     public static ApiException notFound(String message) { return new ApiException(404, "not_found", message); }
     public static ApiException conflict(String message) { return new ApiException(409, "conflict", message); }

@@ -23,7 +23,7 @@ final class CameraRequest {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + printable(field) + "'; allowed: camera_id, rtsp_url, name, enable_analytics");
+                throw ApiException.badRequest("Unknown field '" + ApiException.printable(field) + "'; allowed: camera_id, rtsp_url, name, enable_analytics");
             }
         }
         String id = requiredText(body, "camera_id");
@@ -73,8 +73,4 @@ final class CameraRequest {
         return node.textValue();
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

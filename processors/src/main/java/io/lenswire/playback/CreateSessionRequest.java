@@ -20,7 +20,7 @@ record CreateSessionRequest(String cameraId, String userId) {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + printable(field) + "'; allowed: camera_id, user_id");
+                throw ApiException.badRequest("Unknown field '" + ApiException.printable(field) + "'; allowed: camera_id, user_id");
             }
         }
         String cameraId = requiredText(body, "camera_id");
@@ -64,8 +64,4 @@ record CreateSessionRequest(String cameraId, String userId) {
         return node.textValue();
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -22,7 +22,7 @@ record WebhookRequest(String url, List<String> events, String description, Boole
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + printable(field) + "'; allowed: url, events, description, enabled");
+                throw ApiException.badRequest("Unknown field '" + ApiException.printable(field) + "'; allowed: url, events, description, enabled");
             }
         }
         return new WebhookRequest(text(body, "url"), events(body), description(body), enabled(body));
@@ -79,8 +79,4 @@ record WebhookRequest(String url, List<String> events, String description, Boole
         return v.asBoolean();
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -163,7 +163,7 @@ public class WebhooksApi {
         WebhookEndpoint e = endpoint(exchange);
         String raw = exchange.getIn().getHeader("delivery_id", String.class);
         if (raw == null || !raw.matches("[0-9]{1,18}") || !outbox.retryNow(e.id(), Long.parseLong(raw))) {
-            throw ApiException.notFound("No delivery " + printable(raw) + " of webhook " + e.id());
+            throw ApiException.notFound("No delivery " + ApiException.printable(raw) + " of webhook " + e.id());
         }
         Map<String, Object> body = ok();
         body.put("delivery_id", Long.parseLong(raw));
@@ -175,7 +175,7 @@ public class WebhooksApi {
 
     private WebhookEndpoint endpoint(Exchange exchange) {
         String id = exchange.getIn().getHeader("id", String.class);
-        return endpoints.find(id).orElseThrow(() -> ApiException.notFound("No webhook " + printable(id)));
+        return endpoints.find(id).orElseThrow(() -> ApiException.notFound("No webhook " + ApiException.printable(id)));
     }
 
     /** Endpoints from application.yaml change with the file, not over the API. */
@@ -199,11 +199,4 @@ public class WebhooksApi {
         return body;
     }
 
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }
