@@ -31,9 +31,4 @@ final class RetrySchedule {
         double factor = 1 + jitter * (2 * random.getAsDouble() - 1);
         return OptionalLong.of(Math.max(0, Math.round(base * factor)));
     }
-
-    /** Attempts a delivery gets at most: the first and one per wait. */
-    int maxAttempts() {
-        return waits.size() + 1;
-    }
 }

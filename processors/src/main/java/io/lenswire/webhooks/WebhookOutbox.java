@@ -144,14 +144,15 @@ public class WebhookOutbox implements EventStoreHook {
     }
 
     /**
-     * Queues a delivery for an attempt now: a pending one is moved forward, a delivered or failed
-     * one gets one more attempt (and is failed again if that one fails). False when unknown.
+     * Queues a delivery for an attempt now: a pending one is moved forward; a delivered or failed one
+     * is attempted again and then follows the rest of the schedule, so a failed one (past the
+     * schedule's last wait) gets one attempt and is failed again if that one fails. The attempt
+     * count stays the number of attempts made. False when unknown.
      */
     boolean retryNow(String endpointId, long deliveryId) {
         long now = clock.millis();
-        return jdbc.update("UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, attempts = CASE WHEN attempts > ?"
-                + " THEN ? ELSE attempts END, updated_at = ? WHERE delivery_id = ? AND endpoint_id = ?",
-                PENDING, now, schedule.maxAttempts() - 1, schedule.maxAttempts() - 1, now, deliveryId, endpointId) == 1;
+        return jdbc.update("UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, updated_at = ?"
+                + " WHERE delivery_id = ? AND endpoint_id = ?", PENDING, now, now, deliveryId, endpointId) == 1;
     }
 
     Optional<Long> deliveryOf(long eventSeq, String endpointId) {

@@ -32,7 +32,11 @@ public final class LenswireProcess implements AutoCloseable {
         this.api = new Api("http://127.0.0.1:" + port, API_KEY);
     }
 
-    /** Starts the server and waits until its health endpoint answers. */
+    /**
+     * Starts the server and waits until its health endpoint answers. Arguments starting with
+     * {@code -D} are JVM system properties (placed before {@code -jar}); the others are the
+     * program's ({@code --key=value}).
+     */
     public static LenswireProcess start(String name, String... extraArgs) {
         try {
             LenswireProcess app = new LenswireProcess(name, List.of(extraArgs));
@@ -47,7 +51,9 @@ public final class LenswireProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // a heap committed and touched up front: RSS growth in leak tests is then native memory
-                "-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch", "-jar", TestPaths.jar().toString(),
+                "-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch"));
+        extraArgs.stream().filter(a -> a.startsWith("-D")).forEach(command::add);
+        command.addAll(List.of("-jar", TestPaths.jar().toString(),
                 "--server.port=" + port,
                 "--lenswire.data-dir=" + dataDir,
                 "--lenswire.security.api-keys[0]=" + API_KEY,
@@ -59,7 +65,7 @@ public final class LenswireProcess implements AutoCloseable {
         if (Files.isDirectory(models) && extraArgs.stream().noneMatch(a -> a.startsWith("--lenswire.analytics.models-dir="))) {
             command.add("--lenswire.analytics.models-dir=" + models);
         }
-        command.addAll(extraArgs);
+        extraArgs.stream().filter(a -> !a.startsWith("-D")).forEach(command::add);
         ProcessBuilder builder = new ProcessBuilder(command);
         // as docs/operations.md recommends: few glibc arenas, so per-camera threads' native
         // allocations (FFmpeg, OpenCV) are reused instead of stranded in per-thread arenas
@@ -70,12 +76,18 @@ public final class LenswireProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         Process p = process;
-        Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(90), () -> {
-            if (!p.isAlive()) {
-                throw new AssertionError("Lenswire exited with " + p.exitValue() + "; see " + log);
-            }
-            return api.getStatusCode("/api/stream/health") == 200;
-        });
+        try {
+            // generous: on a 2-core machine shared with other test runs, a start has taken over 90 s
+            Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(180), () -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("Lenswire exited with " + p.exitValue() + "; see " + log);
+                }
+                return api.getStatusCode("/api/stream/health") == 200;
+            });
+        } catch (AssertionError e) {
+            stop(); // the caller gets no handle to close: never leave the process running
+            throw e;
+        }
     }
 
     /** Graceful stop (SIGTERM), as an operator's restart would do. */

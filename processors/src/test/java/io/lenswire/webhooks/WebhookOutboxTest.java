@@ -1,0 +1,131 @@
+package io.lenswire.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import io.lenswire.events.StoredEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The outbox's bookkeeping on the real schema (H2 in memory): attempts, the schedule's end, manual retries. */
+class WebhookOutboxTest {
+
+    private static final String ENDPOINT = "ep_test";
+
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private JdbcTemplate jdbc;
+    private WebhookOutbox outbox;
+    private long seq;
+
+    @BeforeEach
+    void setUp() {
+        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        jdbc = new JdbcTemplate(db);
+        WebhookProperties settings = new WebhookProperties();
+        settings.setRetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        settings.setRetryJitter(0);
+        WebhookEndpoints endpoints = new WebhookEndpoints(jdbc, clock, settings);
+        long now = clock.millis();
+        endpoints.insert(new WebhookEndpoint(ENDPOINT, "http://127.0.0.1:9/x", "", List.of("webhook.test"), true, null,
+                WebhookEndpoint.ORIGIN_API, "whsec_" + "A".repeat(43) + "=", null, null, now, now));
+        outbox = new WebhookOutbox(jdbc, endpoints, clock, settings, new SimpleMeterRegistry());
+        jdbc.update("INSERT INTO events (event_id, type, occurred_at, created_at, payload) VALUES (?, ?, ?, ?, ?)",
+                "evt_" + "a".repeat(22), "webhook.test", now, now, "{\"type\":\"webhook.test\",\"timestamp\":\"x\",\"data\":{}}");
+        seq = jdbc.queryForObject("SELECT MAX(seq) FROM events", Long.class);
+        outbox.inTransaction(new StoredEvent(seq, "evt_" + "a".repeat(22), "webhook.test", null, null, now, "{}"), null);
+    }
+
+    @Test
+    void aFailedDeliveryRetriedByHandCountsEveryAttempt() {
+        assertThat(attemptUntilDone(500)).isEqualTo(WebhookOutbox.Result.FAILED);
+        assertThat(only().get("attempt_count")).isEqualTo(3);
+
+        long id = (Long) only().get("id");
+        assertThat(outbox.retryNow(ENDPOINT, id)).isTrue();
+        assertThat(only().get("status")).isEqualTo(WebhookOutbox.PENDING);
+        assertThat(attempt(200)).isEqualTo(WebhookOutbox.Result.DELIVERED);
+
+        Map<String, Object> d = only();
+        assertThat(d.get("status")).isEqualTo(WebhookOutbox.DELIVERED);
+        assertThat((List<?>) d.get("attempts")).hasSize(4);
+        assertThat(d.get("attempt_count")).as("attempt_count is the attempts made").isEqualTo(4);
+    }
+
+    @Test
+    void aFailedDeliveryRetriedByHandThatFailsAgainIsFailedAtOnce() {
+        attemptUntilDone(500);
+        assertThat(outbox.retryNow(ENDPOINT, (Long) only().get("id"))).isTrue();
+        assertThat(attempt(503)).as("past the schedule's end: no further wait").isEqualTo(WebhookOutbox.Result.FAILED);
+        assertThat(only().get("attempt_count")).isEqualTo(4);
+        assertThat(only().get("status")).isEqualTo(WebhookOutbox.FAILED);
+    }
+
+    @Test
+    void unknownDeliveriesAreNotRetried() {
+        assertThat(outbox.retryNow(ENDPOINT, 999_999)).isFalse();
+        assertThat(outbox.retryNow("ep_other", (Long) only().get("id"))).isFalse();
+    }
+
+    /** Attempts, each answered with {@code status}, until the delivery is no longer retried. */
+    private WebhookOutbox.Result attemptUntilDone(int status) {
+        WebhookOutbox.Result r;
+        do {
+            r = attempt(status);
+        } while (r == WebhookOutbox.Result.RETRY);
+        return r;
+    }
+
+    private WebhookOutbox.Result attempt(int status) {
+        clock.advance(Duration.ofSeconds(10));
+        List<Delivery> due = outbox.claimDue(ENDPOINT, 1);
+        assertThat(due).hasSize(1);
+        return outbox.record(due.get(0), new WebhookOutbox.Outcome(status, status == 200 ? null : "HTTP " + status, 5), clock.millis());
+    }
+
+    private Map<String, Object> only() {
+        List<Map<String, Object>> all = outbox.deliveries(ENDPOINT, null, null, 10);
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    private static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
