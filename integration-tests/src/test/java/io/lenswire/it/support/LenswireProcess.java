@@ -32,14 +32,24 @@ public final class LenswireProcess implements AutoCloseable {
         this.api = new Api("http://127.0.0.1:" + port, API_KEY);
     }
 
-    /** Starts the server and waits until its health endpoint answers. */
+    /** Starts the server and waits until its health endpoint answers; a server that does not is stopped. */
     public static LenswireProcess start(String name, String... extraArgs) {
+        LenswireProcess app;
         try {
-            LenswireProcess app = new LenswireProcess(name, List.of(extraArgs));
+            app = new LenswireProcess(name, List.of(extraArgs));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
             app.start();
             return app;
         } catch (IOException e) {
+            app.stop();
             throw new IllegalStateException(e);
+        } catch (RuntimeException | Error e) {
+            // the caller never gets the process to close: do not leave it running
+            app.stop();
+            throw e;
         }
     }
 
@@ -70,7 +80,8 @@ public final class LenswireProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         Process p = process;
-        Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(90), () -> {
+        // generous: on a loaded machine a start has taken over 90 s
+        Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(180), () -> {
             if (!p.isAlive()) {
                 throw new AssertionError("Lenswire exited with " + p.exitValue() + "; see " + log);
             }
