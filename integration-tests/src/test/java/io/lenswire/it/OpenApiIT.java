@@ -2,21 +2,39 @@ package io.lenswire.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSession;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +42,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
 
 import io.lenswire.it.support.Api;
 import io.lenswire.it.support.LenswireProcess;
@@ -46,6 +67,16 @@ import io.lenswire.it.support.Wait;
  * <p>The walk builds JSON bodies from the document's examples only. A multipart operation (the
  * face uploads) is still called, without a body, and must then answer a documented 4xx; a real
  * upload of the shared photo {@code faces/obama.jpg} is checked on its own.
+ *
+ * <p>Events and webhooks: the server runs the demo camera with analytics, so enrolling the demo
+ * face ({@code GET /demo/face.jpg}) gives a real {@code face.recognized} event with snapshots, whose
+ * id fills {@code {event_id}}. Each operation on {@code /api/webhooks/{id}...} gets a webhook
+ * endpoint of its own, created over the API and pointing at a receiver in this test (an HTTP
+ * server on 127.0.0.1 answering 204), and {@code {delivery_id}} the delivery of a test event to it;
+ * an endpoint from the configuration ({@value #CONFIGURED_WEBHOOK}) provokes the 409s. The event
+ * stream never ends, so its answers are read up to the first message (the {@code : stream open}
+ * comment); a test of its own reads it further. Received webhook messages are checked against the
+ * {@code x-webhooks} description and verified with the Standard Webhooks library.
  */
 class OpenApiIT {
 
@@ -56,6 +87,24 @@ class OpenApiIT {
     private static final String PLAYBACK_TOKEN = "PlaybackToken";
     /** More than the 64 KB the API accepts. */
     private static final String TOO_LARGE = "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}";
+    /** A webhook endpoint from the configuration (origin config): PATCH, DELETE and rotate-secret answer 409. */
+    private static final String CONFIGURED_WEBHOOK = "openapi-config";
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    /** What the test's webhook receiver got: its headers (any case) and body. */
+    private record Received(HttpHeaders headers, String body) {
+        String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
+    }
+
+    /** A webhook endpoint created over the API, with the secret its create answer showed. */
+    private record Hook(String id, String secret) {
+    }
+
+    private static HttpServer receiver;
+    private static final List<Received> received = new CopyOnWriteArrayList<>();
+    private static String faceEventId;
 
     private static LenswireProcess app;
     private static Api api;
@@ -64,8 +113,28 @@ class OpenApiIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
-    static void start() {
-        app = LenswireProcess.start("openapi");
+    static void start() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(new Received(HttpHeaders.of(exchange.getRequestHeaders(), (name, value) -> true),
+                    new String(body, StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        byte[] key = new byte[24];
+        new SecureRandom().nextBytes(key);
+        app = LenswireProcess.start("openapi",
+                // the demo camera with analytics: face.recognized events with snapshots
+                "--lenswire.cameras[0].id=" + DEMO, "--lenswire.cameras[0].name=Demo camera", "--lenswire.cameras[0].url=demo:",
+                "--lenswire.cameras[0].analytics=true",
+                // camera.offline one second after a camera fails
+                "--lenswire.events.camera-offline-grace=1s",
+                "--lenswire.webhooks.endpoints[0].id=" + CONFIGURED_WEBHOOK,
+                "--lenswire.webhooks.endpoints[0].url=" + receiverUrl(),
+                "--lenswire.webhooks.endpoints[0].events=camera.online",
+                "--lenswire.webhooks.endpoints[0].secret=whsec_" + Base64.getEncoder().encodeToString(key));
         api = app.api();
         HttpResponse<String> r = send(request("/api/openapi.yaml").GET(), "GET /api/openapi.yaml");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -77,6 +146,9 @@ class OpenApiIT {
     static void stop() {
         if (app != null) {
             app.close();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
         }
     }
 
@@ -96,11 +168,12 @@ class OpenApiIT {
         waitForDemo();
         List<String> problems = new ArrayList<>();
         List<String> created = new ArrayList<>();
+        List<String> createdWebhooks = new ArrayList<>();
         List<String> answered = new ArrayList<>();
         try {
             for (Operation op : doc.operations()) {
                 Playback session = needsSession(op) ? Playback.create(true) : null;
-                HttpRequest.Builder builder = request(fill(op.path(), session));
+                HttpRequest.Builder builder = request(target(op, session));
                 if (op.needsApiKey()) {
                     builder.header("X-API-Key", LenswireProcess.API_KEY);
                 } else if (session != null && op.accepts(PLAYBACK_TOKEN)) {
@@ -119,6 +192,9 @@ class OpenApiIT {
                 }
                 HttpResponse<String> r = send(builder, op.id());
                 answered.add(op.id() + " " + r.statusCode());
+                if (op.path().equals("/api/webhooks") && r.statusCode() == 201) {
+                    createdWebhooks.add(json(r.body()).path("webhook").path("id").asText());
+                }
                 if (op.hasMultipartBody() && (r.statusCode() < 400 || r.statusCode() >= 500)) {
                     problems.add(op.id() + " without its multipart body answered " + r.statusCode() + ", expected a documented 4xx: " + r.body());
                 }
@@ -131,6 +207,7 @@ class OpenApiIT {
         } finally {
             created.stream().filter(id -> !id.isEmpty())
                     .forEach(id -> api.delete("/api/stream/cameras/" + id));
+            createdWebhooks.forEach(id -> api.delete("/api/webhooks/" + id));
         }
         assertThat(problems).isEmpty();
         assertThat(answered).as("successful answers of the playback operations").contains(
@@ -140,7 +217,12 @@ class OpenApiIT {
                 "GET /api/stream/hls/{session_id}/playlist.m3u8 200", "HEAD /api/stream/hls/{session_id}/playlist.m3u8 200",
                 "GET /api/stream/hls/{session_id}/{segment} 200", "HEAD /api/stream/hls/{session_id}/{segment} 200",
                 "GET /player.html 200", "GET /api/faces 200", "GET /api/stream/analytics/stats 200",
-                "POST /api/faces 415", "POST /api/faces/{id}/images 404", "DELETE /api/faces/{id} 404");
+                "POST /api/faces 415", "POST /api/faces/{id}/images 404", "DELETE /api/faces/{id} 404",
+                "GET /api/events 200", "GET /api/events/stream 200", "GET /api/events/{event_id} 200",
+                "GET /api/events/{event_id}/snapshot.jpg 200",
+                "POST /api/webhooks 201", "GET /api/webhooks 200", "GET /api/webhooks/{id} 200", "PATCH /api/webhooks/{id} 200",
+                "DELETE /api/webhooks/{id} 200", "POST /api/webhooks/{id}/rotate-secret 200", "POST /api/webhooks/{id}/test 202",
+                "GET /api/webhooks/{id}/deliveries 200", "POST /api/webhooks/{id}/deliveries/{delivery_id}/retry 202");
     }
 
     @Test
@@ -189,7 +271,23 @@ class OpenApiIT {
                 "GET /api/stream/analytics/stats 401", "GET /api/stream/analytics/stats 404",
                 "POST /api/faces 401", "POST /api/faces 405", "POST /api/faces 413", "POST /api/faces 415",
                 "GET /api/faces 401", "POST /api/faces/{id}/images 401", "POST /api/faces/{id}/images 404",
-                "DELETE /api/faces/{id} 401", "DELETE /api/faces/{id} 404");
+                "DELETE /api/faces/{id} 401", "DELETE /api/faces/{id} 404",
+                "GET /api/events 400", "GET /api/events 401", "GET /api/events 405", "GET /api/events 413", "GET /api/events 415",
+                "GET /api/events/stream 400", "GET /api/events/stream 401", "GET /api/events/stream 405",
+                "GET /api/events/stream 413", "GET /api/events/stream 415",
+                "GET /api/events/{event_id} 401", "GET /api/events/{event_id} 404", "GET /api/events/{event_id} 405",
+                "GET /api/events/{event_id}/snapshot.jpg 400", "GET /api/events/{event_id}/snapshot.jpg 401",
+                "GET /api/events/{event_id}/snapshot.jpg 404",
+                "POST /api/webhooks 400", "POST /api/webhooks 401", "POST /api/webhooks 405", "POST /api/webhooks 413",
+                "POST /api/webhooks 415", "GET /api/webhooks 401",
+                "GET /api/webhooks/{id} 401", "GET /api/webhooks/{id} 404", "GET /api/webhooks/{id} 405",
+                "PATCH /api/webhooks/{id} 400", "PATCH /api/webhooks/{id} 404", "PATCH /api/webhooks/{id} 409",
+                "PATCH /api/webhooks/{id} 415", "DELETE /api/webhooks/{id} 404", "DELETE /api/webhooks/{id} 409",
+                "POST /api/webhooks/{id}/rotate-secret 404", "POST /api/webhooks/{id}/rotate-secret 409",
+                "POST /api/webhooks/{id}/test 404", "POST /api/webhooks/{id}/test 409",
+                "GET /api/webhooks/{id}/deliveries 400", "GET /api/webhooks/{id}/deliveries 404",
+                "POST /api/webhooks/{id}/deliveries/{delivery_id}/retry 404",
+                "POST /api/webhooks/{id}/deliveries/{delivery_id}/retry 405");
         assertThat(problems).isEmpty();
     }
 
@@ -251,6 +349,12 @@ class OpenApiIT {
                 checkExamples(op.id() + " " + response.getKey(), doc.resolve(response.getValue()), problems);
             }
         }
+        JsonNode delivery = webhookDelivery();
+        checkExamples("x-webhooks event request", doc.resolve(delivery.path("requestBody")), problems);
+        for (JsonNode parameter : delivery.path("parameters")) {
+            doc.check(parameter.path("schema"), parameter.path("example"))
+                    .forEach(p -> problems.add("x-webhooks header " + parameter.path("name").asText() + " example " + p));
+        }
         assertThat(problems).isEmpty();
     }
 
@@ -296,6 +400,118 @@ class OpenApiIT {
         }
     }
 
+    @Test
+    void theEventsMadeHereAndTheirSnapshotsAreAsDocumented() {
+        // face.recognized (the demo face), webhook.test, and camera.offline of a camera that cannot connect
+        String face = faceEvent();
+        String test = testEvent(createWebhook(true));
+        String camera = "openapi-it-offline";
+        Api.Response added = api.addCamera(camera, "rtsp://127.0.0.1:1/none");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        try {
+            Wait.until("camera.offline of " + camera, Duration.ofSeconds(60), () -> !api.get(
+                    "/api/events?type=camera.offline&camera_id=" + camera).json().path("events").isEmpty());
+        } finally {
+            api.delete("/api/stream/cameras/" + camera);
+        }
+
+        Operation list = operation("get", "/api/events");
+        for (String query : List.of("type=face.recognized", "type=webhook.test", "type=camera.offline&camera_id=" + camera)) {
+            HttpResponse<String> r = send(request("/api/events?" + query).header("X-API-Key", LenswireProcess.API_KEY).GET(), list.id());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(conformance(list, r)).isEmpty();
+            assertThat(json(r.body()).path("events").size()).as(query).isPositive();
+        }
+        // paging: one per page, the cursor leads to the next (older) one
+        HttpResponse<String> page = send(request("/api/events?limit=1").header("X-API-Key", LenswireProcess.API_KEY).GET(), list.id());
+        String cursor = json(page.body()).path("next_cursor").asText();
+        assertThat(cursor).isNotEmpty();
+        HttpResponse<String> next = send(request("/api/events?limit=1&cursor=" + cursor).header("X-API-Key", LenswireProcess.API_KEY).GET(),
+                list.id());
+        assertThat(conformance(list, next)).isEmpty();
+        assertThat(json(next.body()).path("events").get(0).path("event_id").asText())
+                .isNotEqualTo(json(page.body()).path("events").get(0).path("event_id").asText());
+
+        Operation get = operation("get", "/api/events/{event_id}");
+        for (String id : List.of(face, test)) {
+            HttpResponse<String> r = send(request("/api/events/" + id).header("X-API-Key", LenswireProcess.API_KEY).GET(), get.id());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(conformance(get, r)).isEmpty();
+            assertThat(json(r.body()).path("event").path("data").path("event_id").asText()).isEqualTo(id);
+        }
+        JsonNode data = api.get("/api/events/" + face).json().path("event").path("data");
+        assertThat(data.path("snapshot_url").asText()).isEqualTo("/api/events/" + face + "/snapshot.jpg");
+
+        Operation snapshot = operation("get", "/api/events/{event_id}/snapshot.jpg");
+        for (String kind : List.of("", "?kind=face", "?kind=frame")) {
+            HttpResponse<String> r = send(request("/api/events/" + face + "/snapshot.jpg" + kind)
+                    .header("X-API-Key", LenswireProcess.API_KEY).GET(), snapshot.id());
+            assertThat(r.statusCode()).as(kind + ": " + r.body()).isEqualTo(200);
+            assertThat(conformance(snapshot, r)).isEmpty();
+            assertThat(r.body()).as("a JPEG").startsWith("\u00ff\u00d8\u00ff");
+            assertThat(r.headers().firstValue("Cache-Control")).contains("private, max-age=86400");
+        }
+        HttpResponse<String> none = send(request("/api/events/" + test + "/snapshot.jpg").header("X-API-Key", LenswireProcess.API_KEY).GET(),
+                snapshot.id());
+        assertThat(none.statusCode()).as("a test event has no snapshot").isEqualTo(404);
+        assertThat(conformance(snapshot, none)).isEmpty();
+    }
+
+    @Test
+    void theEventStreamResumesAfterLastEventIdThenGoesOnLive() throws Exception {
+        Hook hook = createWebhook(true);
+        String first = testEvent(hook);
+        String second = testEvent(hook);
+        Operation stream = operation("get", "/api/events/stream");
+        JsonNode eventSchema = doc.root().path("components").path("schemas").path("Event");
+        HttpResponse<InputStream> r = HTTP.send(request(stream.path()).header("X-API-Key", LenswireProcess.API_KEY)
+                .header("Last-Event-ID", first).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (InputStream in = r.body()) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(OpenApiDocument.baseType(r.headers().firstValue("Content-Type").orElse(""))).isEqualTo(EVENT_STREAM);
+            assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            List<Sse> messages = new ArrayList<>(reader.submit(() -> readUntil(lines, second)).get(60, TimeUnit.SECONDS));
+            List<String> replayed = messages.stream().map(Sse::id).toList();
+            assertThat(replayed).as("replayed after Last-Event-ID").doesNotContain(first).endsWith(second);
+
+            String third = testEvent(hook);
+            messages.addAll(reader.submit(() -> readUntil(lines, third)).get(60, TimeUnit.SECONDS));
+            List<String> ids = messages.stream().map(Sse::id).toList();
+            assertThat(ids).as("every event once").doesNotHaveDuplicates().endsWith(third);
+            assertThat(new HashSet<>(ids)).as("replay, then live").containsAll(Set.of(second, third));
+            for (Sse m : messages) {
+                JsonNode event = json(m.data());
+                assertThat(doc.check(eventSchema, event)).as(m.data()).isEmpty();
+                assertThat(m.id()).isEqualTo(event.path("event_id").asText());
+                assertThat(m.event()).isEqualTo(event.path("type").asText());
+            }
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    @Test
+    void deliveriesAreTheDocumentedSignedMessage() throws Exception {
+        Hook hook = createWebhook(true);
+        Received message = awaitDelivery(testEvent(hook));
+        assertThat(messageProblems(message)).isEmpty();
+        // the independent verifier of the Standard Webhooks specification
+        new Webhook(hook.secret()).verify(message.body(), message.headers());
+
+        // during a rotation's overlap: two signatures, the new secret's first
+        Api.Response rotated = api.postJson("/api/webhooks/" + hook.id() + "/rotate-secret", "");
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        String newSecret = rotated.json().path("secret").asText();
+        Received during = awaitDelivery(testEvent(hook));
+        assertThat(messageProblems(during)).isEmpty();
+        String[] signatures = during.header("webhook-signature").split(" ");
+        assertThat(signatures).hasSize(2);
+        new Webhook(newSecret).verify(during.body(), withHeader(during, "webhook-signature", signatures[0]));
+        new Webhook(hook.secret()).verify(during.body(), withHeader(during, "webhook-signature", signatures[1]));
+    }
+
     /** A multipart/form-data POST with the API key: plain fields, then files in {@code images}. */
     private static HttpRequest.Builder multipart(String path, List<Map.Entry<String, String>> fields,
                                                  List<Map.Entry<String, byte[]>> images) {
@@ -327,7 +543,20 @@ class OpenApiIT {
         return switch (status) {
             case 400 -> {
                 if (op.hasJsonBody()) {
-                    yield Optional.of(withKey.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString("{}")));
+                    // an empty object: a required field missing, or nothing to change
+                    yield Optional.of(request(target(op, null)).header("X-API-Key", LenswireProcess.API_KEY)
+                            .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString("{}")));
+                }
+                if (op.hasQueryParameter("limit")) {
+                    yield Optional.of(request(target(op, null) + "?limit=0").header("X-API-Key", LenswireProcess.API_KEY)
+                            .method(method, HttpRequest.BodyPublishers.noBody()));
+                }
+                if (op.hasQueryParameter("kind")) {
+                    yield Optional.of(request(target(op, null) + "?kind=thumbnail").header("X-API-Key", LenswireProcess.API_KEY)
+                            .method(method, HttpRequest.BodyPublishers.noBody()));
+                }
+                if (op.hasHeaderParameter("Last-Event-ID")) {
+                    yield Optional.of(withKey.header("Last-Event-ID", "not-an-event-id").method(method, HttpRequest.BodyPublishers.noBody()));
                 }
                 if (tokenOp && op.path().contains("{segment}")) {
                     // an encoded slash in a segment name: refused by the HTTP server before any check
@@ -372,7 +601,7 @@ class OpenApiIT {
             }
             case 405 -> Optional.of(withKey.method(undocumentedMethod(op.path()), HttpRequest.BodyPublishers.noBody()));
             case 406 -> Optional.of(withKey.header("Accept", "text/html").method(method, HttpRequest.BodyPublishers.noBody()));
-            case 409 -> requestExample(op).map(example -> {
+            case 409 -> op.path().startsWith("/api/webhooks") ? webhookConflict(op, method) : requestExample(op).map(example -> {
                 // the example once to be sure it exists, then the request under test repeats it
                 send(request(path).header("X-API-Key", LenswireProcess.API_KEY).header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(example.toString())), op.id() + " (first)");
@@ -483,6 +712,178 @@ class OpenApiIT {
         return op.path().contains("{session_id}");
     }
 
+    /**
+     * The path to call for an operation's success: {@link #fill(String, Playback)}, except that a
+     * webhook path gets a new endpoint of its own (and the delivery of a test event to it), and
+     * {@code {event_id}} a real face event with snapshots.
+     */
+    private static String target(Operation op, Playback session) {
+        String path = op.path();
+        if (path.startsWith("/api/webhooks/{id}")) {
+            Hook hook = createWebhook(true);
+            path = path.replace("{id}", hook.id());
+            if (path.contains("/deliveries")) {
+                path = path.replace("{delivery_id}", Long.toString(deliveredTestEvent(hook)));
+            }
+        }
+        if (path.contains("{event_id}")) {
+            path = path.replace("{event_id}", faceEvent());
+        }
+        return fill(path, session);
+    }
+
+    /** The 409s of webhook operations; creating one more than max-endpoints (100) is not provoked. */
+    private static Optional<HttpRequest.Builder> webhookConflict(Operation op, String method) {
+        if (op.path().equals("/api/webhooks/{id}/test")) {
+            // a disabled endpoint
+            return Optional.of(request(op.path().replace("{id}", createWebhook(false).id())).header("X-API-Key", LenswireProcess.API_KEY)
+                    .method(method, HttpRequest.BodyPublishers.noBody()));
+        }
+        if (op.path().startsWith("/api/webhooks/{id}")) {
+            // an endpoint of application.yaml, with the operation's own example body if it has one
+            HttpRequest.Builder b = request(op.path().replace("{id}", CONFIGURED_WEBHOOK)).header("X-API-Key", LenswireProcess.API_KEY);
+            return Optional.of(requestExample(op)
+                    .map(e -> b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(e.toString())))
+                    .orElseGet(() -> b.method(method, HttpRequest.BodyPublishers.noBody())));
+        }
+        return Optional.empty();
+    }
+
+    private static String receiverUrl() {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
+    }
+
+    /** A new webhook endpoint for camera.online (which nothing here makes) at the test's receiver. */
+    private static Hook createWebhook(boolean enabled) {
+        ObjectNode body = Api.JSON.createObjectNode().put("url", receiverUrl()).put("description", "openapi-it").put("enabled", enabled);
+        body.putArray("events").add("camera.online");
+        Api.Response r = api.postJson("/api/webhooks", body.toString());
+        assertThat(r.status()).as("create a webhook: " + r.body()).isEqualTo(201);
+        return new Hook(r.json().path("webhook").path("id").asText(), r.json().path("secret").asText());
+    }
+
+    /** Stores a webhook.test event for the endpoint; its event id. */
+    private static String testEvent(Hook hook) {
+        Api.Response r = api.postJson("/api/webhooks/" + hook.id() + "/test", "");
+        assertThat(r.status()).as("test event: " + r.body()).isEqualTo(202);
+        return r.json().path("event_id").asText();
+    }
+
+    /** The id of a test event's delivery to the endpoint, once the receiver has it. */
+    private static long deliveredTestEvent(Hook hook) {
+        Api.Response r = api.postJson("/api/webhooks/" + hook.id() + "/test", "");
+        assertThat(r.status()).as("test event: " + r.body()).isEqualTo(202);
+        long delivery = r.json().path("delivery_id").asLong();
+        Wait.until("delivery " + delivery + " delivered", Duration.ofSeconds(30), () -> api.get("/api/webhooks/" + hook.id()
+                + "/deliveries?status=delivered").json().path("deliveries").findValuesAsText("id").contains(Long.toString(delivery)));
+        return delivery;
+    }
+
+    /** The message the receiver got for an event (waits for it). */
+    private static Received awaitDelivery(String eventId) {
+        Wait.until("webhook " + eventId + " at the receiver", Duration.ofSeconds(30),
+                () -> received.stream().anyMatch(m -> m.header("webhook-id").equals(eventId)));
+        return received.stream().filter(m -> m.header("webhook-id").equals(eventId)).findFirst().orElseThrow();
+    }
+
+    /**
+     * A face.recognized event of the demo camera: the demo face (served by the server itself) is
+     * enrolled until analytics has recognized it once.
+     */
+    private static synchronized String faceEvent() {
+        if (faceEventId == null) {
+            waitForDemo();
+            HttpResponse<String> face = send(request("/demo/face.jpg").GET(), "GET /demo/face.jpg");
+            assertThat(face.statusCode()).isEqualTo(200);
+            byte[] jpeg = face.body().getBytes(StandardCharsets.ISO_8859_1);
+            HttpResponse<String> enrolled = send(multipart("/api/faces", List.of(Map.entry("name", "Demo face")),
+                    List.of(Map.entry("face.jpg", jpeg))), "enroll the demo face");
+            assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
+            long person = json(enrolled.body()).path("person").path("id").asLong();
+            try {
+                Wait.until("face.recognized of the demo face", Duration.ofSeconds(90), () -> !api.get(
+                        "/api/events?type=face.recognized&person_id=" + person).json().path("events").isEmpty());
+                faceEventId = api.get("/api/events?type=face.recognized&person_id=" + person).json()
+                        .path("events").get(0).path("event_id").asText();
+            } finally {
+                api.delete("/api/faces/" + person);
+            }
+        }
+        return faceEventId;
+    }
+
+    /** The x-webhooks operation: what a webhook endpoint receives. */
+    private static JsonNode webhookDelivery() {
+        JsonNode delivery = doc.root().path("x-webhooks").path("event").path("post");
+        assertThat(delivery.isObject()).as("x-webhooks event post is documented").isTrue();
+        return delivery;
+    }
+
+    /** How a received webhook message differs from its documentation (headers, body). */
+    private static List<String> messageProblems(Received message) {
+        List<String> problems = new ArrayList<>();
+        JsonNode delivery = webhookDelivery();
+        for (JsonNode parameter : delivery.path("parameters")) {
+            String name = parameter.path("name").asText();
+            Optional<String> value = message.headers().firstValue(name);
+            if (value.isEmpty()) {
+                problems.add("header " + name + " missing");
+            } else {
+                doc.check(parameter.path("schema"), TextNode.valueOf(value.get())).forEach(p -> problems.add("header " + name + " " + p));
+            }
+        }
+        JsonNode body = doc.resolve(delivery.path("requestBody")).path("content").path("application/json");
+        String contentType = message.header("Content-Type");
+        if (!OpenApiDocument.baseType(contentType).equals("application/json")) {
+            problems.add("Content-Type " + contentType);
+        }
+        doc.check(body.path("schema"), json(message.body())).forEach(p -> problems.add("body " + p));
+        return problems;
+    }
+
+    /** The message's headers with one replaced. */
+    private static HttpHeaders withHeader(Received message, String name, String value) {
+        Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        map.putAll(message.headers().map());
+        map.put(name, List.of(value));
+        return HttpHeaders.of(map, (n, v) -> true);
+    }
+
+    /** One Server-Sent Events message. */
+    private record Sse(String id, String event, String data) {
+    }
+
+    /** Reads messages (comments skipped) up to and including the one with this id. */
+    private static List<Sse> readUntil(BufferedReader lines, String eventId) throws IOException {
+        List<Sse> messages = new ArrayList<>();
+        String id = null;
+        String event = null;
+        StringBuilder data = new StringBuilder();
+        String line;
+        while ((line = lines.readLine()) != null) {
+            if (line.isEmpty()) {
+                if (data.length() > 0) {
+                    messages.add(new Sse(id, event, data.toString()));
+                    if (eventId.equals(id)) {
+                        return messages;
+                    }
+                }
+                id = null;
+                event = null;
+                data.setLength(0);
+            } else if (line.startsWith("id: ")) {
+                id = line.substring(4);
+            } else if (line.startsWith("event: ")) {
+                event = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+                data.append(line.substring(6));
+            } else if (!line.startsWith(":")) {
+                throw new AssertionError("not a line of the documented stream format: " + line);
+            }
+        }
+        throw new AssertionError("the event stream ended before " + eventId + "; read " + messages);
+    }
+
     private static void waitForDemo() {
         Wait.until("demo camera STREAMING", Duration.ofSeconds(60), () -> api.state(DEMO).equals("STREAMING"));
     }
@@ -509,14 +910,82 @@ class OpenApiIT {
         return HttpRequest.newBuilder(URI.create(api.base() + path)).timeout(Duration.ofSeconds(30));
     }
 
+    /**
+     * Sends and reads the answer as text (ISO-8859-1 for binary answers, so that their bytes
+     * survive); an event stream only up to its first message, since it never ends.
+     */
     private static HttpResponse<String> send(HttpRequest.Builder request, String what) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String contentType = r.headers().firstValue("Content-Type").orElse("");
+            String body;
+            try (InputStream in = r.body()) {
+                if (OpenApiDocument.baseType(contentType).equals(EVENT_STREAM)) {
+                    body = firstMessage(in);
+                } else {
+                    byte[] bytes = in.readAllBytes();
+                    boolean text = contentType.startsWith("text/") || contentType.contains("json") || contentType.contains("yaml")
+                            || contentType.contains("mpegurl");
+                    body = new String(bytes, text ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+                }
+            }
+            return new Answer(r, body);
         } catch (IOException e) {
             throw new AssertionError(what + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(what + ": interrupted", e);
+        }
+    }
+
+    /** An event stream's bytes up to the end of its first message (a blank line). */
+    private static String firstMessage(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && out.size() < 65536) {
+            out.write(b);
+            if (out.toString(StandardCharsets.UTF_8).endsWith("\n\n")) {
+                break;
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A streamed answer with the part of its body that was read. */
+    private record Answer(HttpResponse<InputStream> response, String body) implements HttpResponse<String> {
+        @Override
+        public int statusCode() {
+            return response.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return response.request();
+        }
+
+        @Override
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return response.headers();
+        }
+
+        @Override
+        public Optional<SSLSession> sslSession() {
+            return response.sslSession();
+        }
+
+        @Override
+        public URI uri() {
+            return response.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return response.version();
         }
     }
 

@@ -63,7 +63,7 @@ public class WebhookProperties {
         /** Stable id (letters, digits, '-', '_'); default {@code config-<index>}. */
         private String id;
         private String url;
-        /** Event types to deliver; empty means every type except webhook.test. */
+        /** Event types to deliver: at least one (the start fails on an empty list or an unknown type). */
         private List<String> events = new ArrayList<>();
         /** {@code whsec_} + base64 of at least 24 bytes (a generated one is logged nowhere). */
         private String secret;

@@ -38,12 +38,22 @@ public final class LenswireProcess implements AutoCloseable {
      * program's ({@code --key=value}).
      */
     public static LenswireProcess start(String name, String... extraArgs) {
+        LenswireProcess app;
         try {
-            LenswireProcess app = new LenswireProcess(name, List.of(extraArgs));
+            app = new LenswireProcess(name, List.of(extraArgs));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
             app.start();
             return app;
         } catch (IOException e) {
+            app.stop();
             throw new IllegalStateException(e);
+        } catch (RuntimeException | Error e) {
+            // the caller never gets the process to close: do not leave it running
+            app.stop();
+            throw e;
         }
     }
 

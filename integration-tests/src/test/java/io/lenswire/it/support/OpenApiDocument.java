@@ -23,10 +23,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * {@code $ref} resolution, and a strict check of a JSON value against a schema.
  *
  * <p>Strict means: besides {@code type}, {@code nullable}, {@code enum}, {@code required},
- * {@code pattern}, {@code maxLength}, {@code format: date-time} and {@code items}, an object may
- * carry only the properties its schema names, unless the schema says
- * {@code additionalProperties: true} (or gives a schema for them). A document that forgets a field
- * the server sends is as wrong as one that promises a field it does not.
+ * {@code pattern}, {@code maxLength}, {@code format: date-time}, {@code items} and {@code oneOf}
+ * (the value must match exactly one alternative), an object may carry only the properties its
+ * schema names, unless the schema says {@code additionalProperties: true} (or gives a schema for
+ * them). A document that forgets a field the server sends is as wrong as one that promises a field
+ * it does not.
  */
 public final class OpenApiDocument {
 
@@ -94,8 +95,16 @@ public final class OpenApiDocument {
         }
 
         public boolean hasQueryParameter(String name) {
+            return hasParameter(name, "query");
+        }
+
+        public boolean hasHeaderParameter(String name) {
+            return hasParameter(name, "header");
+        }
+
+        private boolean hasParameter(String name, String in) {
             for (JsonNode parameter : node.path("parameters")) {
-                if (name.equals(parameter.path("name").asText()) && "query".equals(parameter.path("in").asText())) {
+                if (name.equals(parameter.path("name").asText()) && in.equals(parameter.path("in").asText())) {
                     return true;
                 }
             }
@@ -184,6 +193,24 @@ public final class OpenApiDocument {
                 problems.add(at + ": null, but the schema is not nullable");
             }
             return;
+        }
+        JsonNode alternatives = schema.path("oneOf");
+        if (alternatives.isArray()) {
+            int matching = 0;
+            List<String> mismatches = new ArrayList<>();
+            for (int i = 0; i < alternatives.size(); i++) {
+                List<String> found = new ArrayList<>();
+                check(alternatives.get(i), value, at, found);
+                if (found.isEmpty()) {
+                    matching++;
+                } else {
+                    mismatches.add("[" + i + "] " + String.join("; ", found));
+                }
+            }
+            if (matching != 1) {
+                problems.add(at + ": matches " + matching + " of its " + alternatives.size() + " oneOf alternatives"
+                        + (matching == 0 ? " (" + String.join(" | ", mismatches) + ")" : ""));
+            }
         }
         JsonNode allowed = schema.path("enum");
         if (allowed.isArray()) {
