@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Gauge;
@@ -31,7 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * last id and catches up from the store, so nothing is lost to it.
  */
 @Component
-public class EventHub implements EventListener, DisposableBean {
+public class EventHub implements EventListener, SmartLifecycle, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
     static final int QUEUE_SIZE = 1000;
@@ -106,6 +107,36 @@ public class EventHub implements EventListener, DisposableBean {
 
     int maxReaders() {
         return maxReaders;
+    }
+
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every open stream before the web server stops (this phase stops first): the server's
+     * shutdown would otherwise wait for these never-ending responses. Readers reconnect with
+     * their last id to the next server.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        for (Reader r : readers) {
+            r.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 
     @Override

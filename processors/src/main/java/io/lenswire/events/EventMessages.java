@@ -21,6 +21,8 @@ public class EventMessages {
     public void toMessage(Exchange exchange) {
         StoredEvent e = exchange.getMessage().getBody(StoredEvent.class);
         Message m = exchange.getMessage();
+        // never pass on what came with the exchange (an API request's headers hold its API key)
+        m.getHeaders().clear();
         m.setBody(e.json());
         m.setHeader(TYPE, e.type());
         m.setHeader(EVENT_ID, e.eventId());

@@ -29,12 +29,6 @@ public class EventsProperties {
     private long retentionMaxCount = 100_000;
     /** How often retention runs. */
     private Duration retentionInterval = Duration.ofMinutes(10);
-    /** Width of the stored frame snapshot (the face crop keeps its own size). */
-    private int snapshotFrameWidth = 640;
-    /** Margin around the face box in the face snapshot, as a fraction of the box size. */
-    private double snapshotFaceMargin = 0.4;
-    /** JPEG quality of snapshots (0-100). */
-    private int snapshotJpegQuality = 85;
     /**
      * Base URL put in front of {@code snapshot_url} (e.g. https://lenswire.example.com); empty
      * leaves the path alone ({@code /api/events/{id}/snapshot.jpg}).
@@ -59,12 +53,6 @@ public class EventsProperties {
     public void setRetentionMaxCount(long n) { this.retentionMaxCount = n; }
     public Duration getRetentionInterval() { return retentionInterval; }
     public void setRetentionInterval(Duration d) { this.retentionInterval = d; }
-    public int getSnapshotFrameWidth() { return snapshotFrameWidth; }
-    public void setSnapshotFrameWidth(int w) { this.snapshotFrameWidth = w; }
-    public double getSnapshotFaceMargin() { return snapshotFaceMargin; }
-    public void setSnapshotFaceMargin(double m) { this.snapshotFaceMargin = m; }
-    public int getSnapshotJpegQuality() { return snapshotJpegQuality; }
-    public void setSnapshotJpegQuality(int q) { this.snapshotJpegQuality = q; }
     public String getPublicBaseUrl() { return publicBaseUrl; }
     public void setPublicBaseUrl(String u) { this.publicBaseUrl = u; }
     public Duration getStreamHeartbeat() { return streamHeartbeat; }

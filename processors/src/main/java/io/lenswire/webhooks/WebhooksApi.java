@@ -15,10 +15,10 @@ import io.lenswire.api.ApiException;
 import io.lenswire.api.ApiResponses;
 import io.lenswire.api.JsonRequests;
 import io.lenswire.api.QueryParams;
+import io.lenswire.events.EventMessages;
 import io.lenswire.events.EventStore;
 import io.lenswire.events.EventType;
 import io.lenswire.events.NewEvent;
-import io.lenswire.events.StoredEvent;
 
 /** The webhooks API (routes/api-webhooks.yaml): endpoints, secrets, test events, deliveries. */
 @Component("webhooksApi")
@@ -126,8 +126,14 @@ public class WebhooksApi {
         exchange.getMessage().setBody(body);
     }
 
-    /** Stores a webhook.test event for this endpoint alone; it goes through the outbox like any other. */
-    public void test(Exchange exchange) {
+    /** Exchange property: the endpoint a test event is for, kept while the event route replaces the headers. */
+    static final String TEST_ENDPOINT = "LenswireWebhookTestEndpoint";
+
+    /**
+     * Route step: a webhook.test event for this endpoint alone, as the body for the event route
+     * (direct:store-event), which stores it and delivers it through the outbox like any other.
+     */
+    public void testEvent(Exchange exchange) {
         WebhookEndpoint e = endpoint(exchange);
         if (!e.enabled()) {
             throw ApiException.conflict("Webhook " + e.id() + " is disabled; enable it first (PATCH {\"enabled\": true})");
@@ -135,10 +141,17 @@ public class WebhooksApi {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("webhook_id", e.id());
         data.put("message", "A test event from Lenswire");
-        StoredEvent stored = events.store(new NewEvent(EventType.WEBHOOK_TEST, null, null, clock.instant(), data, null, null, e.id()));
+        exchange.setProperty(TEST_ENDPOINT, e.id());
+        exchange.getMessage().setBody(new NewEvent(EventType.WEBHOOK_TEST, null, null, clock.instant(), data, null, null, e.id()));
+    }
+
+    /** Route step after the event route: 202 with the stored event's id and its delivery. */
+    public void testAccepted(Exchange exchange) {
+        String eventId = exchange.getMessage().getHeader(EventMessages.EVENT_ID, String.class);
+        String endpointId = exchange.getProperty(TEST_ENDPOINT, String.class);
         Map<String, Object> body = ok();
-        body.put("event_id", stored.eventId());
-        body.put("delivery_id", outbox.deliveryOf(stored.seq(), e.id()).orElse(null));
+        body.put("event_id", eventId);
+        body.put("delivery_id", events.seqOf(eventId).flatMap(seq -> outbox.deliveryOf(seq, endpointId)).orElse(null));
         exchange.setProperty(ApiResponses.STATUS, 202);
         exchange.getMessage().setBody(body);
     }
