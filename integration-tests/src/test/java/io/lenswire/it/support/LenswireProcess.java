@@ -70,12 +70,20 @@ public final class LenswireProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         Process p = process;
-        Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(90), () -> {
-            if (!p.isAlive()) {
-                throw new AssertionError("Lenswire exited with " + p.exitValue() + "; see " + log);
-            }
-            return api.getStatusCode("/api/stream/health") == 200;
-        });
+        try {
+            // generous: with other test runs on the machine a start has taken over 90 s
+            Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(180), () -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("Lenswire exited with " + p.exitValue() + "; see " + log);
+                }
+                return api.getStatusCode("/api/stream/health") == 200;
+            });
+        } catch (AssertionError e) {
+            // the caller gets no handle to close: do not leave the server running
+            p.destroyForcibly();
+            process = null;
+            throw e;
+        }
     }
 
     /** Graceful stop (SIGTERM), as an operator's restart would do. */
@@ -87,6 +95,25 @@ public final class LenswireProcess implements AutoCloseable {
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /**
+     * Kills the server at once (SIGKILL), as a crash or power cut would: no shutdown hook runs. The
+     * data dir stays; {@link #start()} starts it again on the same port and data.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Lenswire " + process.pid() + " survived SIGKILL");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
