@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.lenswire.events.EventStoreHook;
 import io.lenswire.events.StoredEvent;
@@ -24,7 +25,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The durable outbox (tables {@code webhook_deliveries} and {@code webhook_attempts}). A delivery
  * row is written for every enabled endpoint that wants an event, in the event's own transaction
  * ({@link #inTransaction}); attempts take due rows by claiming them ({@code claimed_until}), so a
- * crash mid-attempt leaves a claim that runs out, and the row is taken again: at least once.
+ * crash mid-attempt leaves a claim that runs out, and the row is taken again: at least once. An
+ * attempt's record and the delivery's next state are written in one transaction ({@link #record}).
  */
 @Repository
 public class WebhookOutbox implements EventStoreHook {
@@ -48,13 +50,16 @@ public class WebhookOutbox implements EventStoreHook {
     enum Result { DELIVERED, RETRY, FAILED, GONE }
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
     private final WebhookEndpoints endpoints;
     private final Clock clock;
     private final RetrySchedule schedule;
     private final long claimMillis;
 
-    public WebhookOutbox(JdbcTemplate jdbc, WebhookEndpoints endpoints, Clock clock, WebhookProperties settings, MeterRegistry meters) {
+    public WebhookOutbox(JdbcTemplate jdbc, TransactionTemplate tx, WebhookEndpoints endpoints, Clock clock, WebhookProperties settings,
+                         MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.endpoints = endpoints;
         this.clock = clock;
         this.schedule = new RetrySchedule(settings.getRetrySchedule(), settings.getRetryJitter(),
@@ -105,8 +110,17 @@ public class WebhookOutbox implements EventStoreHook {
         return claimed;
     }
 
-    /** Records an attempt and moves the delivery on: delivered, retried later, or failed. */
+    /**
+     * Records an attempt and moves the delivery on: delivered, retried later, or failed. One
+     * transaction: a crash in between would otherwise leave an attempt on record that the delivery
+     * does not count (attempt_count one short of its attempts, and the attempt's 200 not taken into
+     * account).
+     */
     Result record(Delivery d, Outcome outcome, long attemptedAt) {
+        return tx.execute(status -> recordInTransaction(d, outcome, attemptedAt));
+    }
+
+    private Result recordInTransaction(Delivery d, Outcome outcome, long attemptedAt) {
         long now = clock.millis();
         jdbc.update("INSERT INTO webhook_attempts (delivery_id, attempted_at, duration_ms, http_status, error) VALUES (?, ?, ?, ?, ?)",
                 d.id(), attemptedAt, (int) Math.min(Integer.MAX_VALUE, outcome.durationMillis()), outcome.httpStatus(),

@@ -36,6 +36,10 @@ public final class Api {
         }
     }
 
+    /** An answer whose body is bytes (images). */
+    public record Binary(int status, String contentType, byte[] body) {
+    }
+
     public String base() {
         return base;
     }
@@ -66,6 +70,19 @@ public final class Api {
 
     public Response get(String path) {
         return send(request(path).header("X-API-Key", apiKey).GET().build());
+    }
+
+    /** GET with the API key, the body as bytes. */
+    public Binary getBytes(String path) {
+        try {
+            HttpResponse<byte[]> r = http.send(request(path).header("X-API-Key", apiKey).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Binary(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Response postJson(String path, String body) {

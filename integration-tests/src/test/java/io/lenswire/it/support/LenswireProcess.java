@@ -116,6 +116,25 @@ public final class LenswireProcess implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Kills the server at once (SIGKILL), as a crash or power cut would: no shutdown hook runs. The
+     * data dir stays; {@link #start()} starts it again on the same port and data.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Lenswire " + process.pid() + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     public void restart() throws IOException {
         stop();
         start();
