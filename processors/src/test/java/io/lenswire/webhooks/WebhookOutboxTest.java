@@ -15,7 +15,9 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.lenswire.events.StoredEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,7 +44,8 @@ class WebhookOutboxTest {
         long now = clock.millis();
         endpoints.insert(new WebhookEndpoint(ENDPOINT, "http://127.0.0.1:9/x", "", List.of("webhook.test"), true, null,
                 WebhookEndpoint.ORIGIN_API, "whsec_" + "A".repeat(43) + "=", null, null, now, now));
-        outbox = new WebhookOutbox(jdbc, endpoints, clock, settings, new SimpleMeterRegistry());
+        outbox = new WebhookOutbox(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)), endpoints, clock, settings,
+                new SimpleMeterRegistry());
         jdbc.update("INSERT INTO events (event_id, type, occurred_at, created_at, payload) VALUES (?, ?, ?, ?, ?)",
                 "evt_" + "a".repeat(22), "webhook.test", now, now, "{\"type\":\"webhook.test\",\"timestamp\":\"x\",\"data\":{}}");
         seq = jdbc.queryForObject("SELECT MAX(seq) FROM events", Long.class);
