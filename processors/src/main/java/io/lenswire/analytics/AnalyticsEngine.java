@@ -3,6 +3,7 @@ package io.lenswire.analytics;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,13 +91,21 @@ public class AnalyticsEngine implements DisposableBean {
                 }
                 return sface(settings);
             }
+            case "mobilefacenet" -> {
+                return mobilefacenet(settings);
+            }
             case "auto" -> {
-                return sfaceConfigured ? sface(settings) : builtin(r);
+                if (sfaceConfigured) {
+                    return sface(settings);
+                }
+                boolean mobilefacenetPresent = r.getMobilefacenetModel() != null && !r.getMobilefacenetModel().isBlank()
+                        && Files.exists(settings.resolveModel(r.getMobilefacenetModel().strip()));
+                return mobilefacenetPresent ? mobilefacenet(settings) : builtin(r);
             }
             case "builtin", BuiltinRecognizer.NAME -> {
                 return builtin(r);
             }
-            default -> throw new ModelException("unknown recognizer '" + r.getRecognizer() + "' (use auto, sface or builtin)");
+            default -> throw new ModelException("unknown recognizer '" + r.getRecognizer() + "' (use auto, sface, mobilefacenet or builtin)");
         }
     }
 
@@ -111,6 +120,24 @@ public class AnalyticsEngine implements DisposableBean {
                     model.path(), model.sha256(), r.getSfaceThreshold());
         }
         return sface;
+    }
+
+    private static FaceRecognizer mobilefacenet(AnalyticsProperties settings) {
+        AnalyticsProperties.Recognition r = settings.getRecognition();
+        if (r.getMobilefacenetModel() == null || r.getMobilefacenetModel().isBlank()) {
+            throw new ModelException("recognizer is 'mobilefacenet' but lenswire.analytics.recognition.mobilefacenet-model is empty");
+        }
+        ModelFiles.Verified model = ModelFiles.verify("MobileFaceNet", settings.resolveModel(r.getMobilefacenetModel().strip()),
+                r.getMobilefacenetSha256());
+        MobileFaceNetRecognizer rec = new MobileFaceNetRecognizer(model, r.getMobilefacenetThreshold(), r.getMinEyeDistance(), r.getMinSharpness());
+        if (model.checked()) {
+            LOG.info("face recognition: MobileFaceNet {} (sha256 {}, verified; {} PReLUs rewritten in memory for OpenCV), cosine threshold {}",
+                    model.path(), model.sha256(), rec.rewrittenPrelus(), r.getMobilefacenetThreshold());
+        } else {
+            LOG.warn("face recognition: MobileFaceNet {} (sha256 {}, NOT checked: lenswire.analytics.recognition.mobilefacenet-sha256 is empty), cosine threshold {}",
+                    model.path(), model.sha256(), r.getMobilefacenetThreshold());
+        }
+        return rec;
     }
 
     private static FaceRecognizer builtin(AnalyticsProperties.Recognition r) {
