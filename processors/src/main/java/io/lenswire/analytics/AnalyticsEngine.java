@@ -68,9 +68,11 @@ public class AnalyticsEngine implements DisposableBean {
             // a model that is simply absent is expected on a server without analytics cameras: a
             // warning now, an error for each camera that asks for analytics; a broken one is an error
             if (e.missing()) {
-                LOG.warn("FACE ANALYTICS UNAVAILABLE: {}. Cameras keep streaming; analytics stays off until this is fixed and the server restarted.", problem);
+                LOG.warn("FACE ANALYTICS UNAVAILABLE: {} (models dir {}). Cameras keep streaming; analytics stays off until this is fixed and the server restarted.",
+                        problem, settings.getModelsDir().toAbsolutePath());
             } else {
-                LOG.error("FACE ANALYTICS UNAVAILABLE: {}. Cameras keep streaming; analytics stays off until this is fixed and the server restarted.", problem);
+                LOG.error("FACE ANALYTICS UNAVAILABLE: {} (models dir {}). Cameras keep streaming; analytics stays off until this is fixed and the server restarted.",
+                        problem, settings.getModelsDir().toAbsolutePath());
             }
         }
         this.status = problem == null ? Status.READY : Status.UNAVAILABLE;

@@ -51,24 +51,24 @@ public final class MobileFaceNetRecognizer implements FaceRecognizer {
         try {
             bytes = Files.readAllBytes(model.path());
         } catch (IOException e) {
-            throw new ModelException("MobileFaceNet model " + model.path().getFileName() + " cannot be read: " + e.getMessage(), e);
+            throw new ModelException("MobileFaceNet model " + ModelFiles.shown(model.path()) + " cannot be read: " + e.getMessage(), e);
         }
         if (model.checked() && !sha256(bytes).equalsIgnoreCase(model.sha256())) {
-            throw new ModelException("MobileFaceNet model " + model.path().getFileName() + " changed while it was being loaded");
+            throw new ModelException("MobileFaceNet model " + ModelFiles.shown(model.path()) + " changed while it was being loaded");
         }
         MobileFaceNetGraph.Patched patched = MobileFaceNetGraph.patch(bytes);
         Net loaded;
         try (BytePointer data = new BytePointer(patched.bytes())) {
             loaded = readNetFromTFLite(data, patched.bytes().length);
         } catch (RuntimeException e) {
-            throw new ModelException("MobileFaceNet model " + model.path().getFileName() + " could not be loaded by OpenCV: "
+            throw new ModelException("MobileFaceNet model " + ModelFiles.shown(model.path()) + " could not be loaded by OpenCV: "
                     + FaceDetector.firstLine(e.getMessage()), e);
         }
         if (loaded == null || loaded.isNull() || loaded.empty()) {
             if (loaded != null) {
                 loaded.close();
             }
-            throw new ModelException("MobileFaceNet model " + model.path().getFileName() + " could not be loaded by OpenCV");
+            throw new ModelException("MobileFaceNet model " + ModelFiles.shown(model.path()) + " could not be loaded by OpenCV");
         }
         this.net = loaded;
         this.prelus = patched.prelus();

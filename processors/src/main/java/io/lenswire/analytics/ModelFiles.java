@@ -20,7 +20,7 @@ public final class ModelFiles {
 
     public static Verified verify(String what, Path path, String expectedSha256) {
         if (!Files.isRegularFile(path)) {
-            throw new ModelException(what + " model file not found: " + path.toAbsolutePath()
+            throw new ModelException(what + " model file not found: " + shown(path)
                     + ("YuNet".equals(what) ? " (run scripts/fetch-models.sh, or set lenswire.analytics.models-dir)"
                     : " (see README.md, Face analytics, for where to get it)"), true);
         }
@@ -28,14 +28,23 @@ public final class ModelFiles {
         try {
             actual = sha256(path);
         } catch (IOException e) {
-            throw new ModelException(what + " model file " + path + " cannot be read: " + e.getMessage(), e);
+            throw new ModelException(what + " model file " + shown(path) + " cannot be read: " + e.getMessage(), e);
         }
         boolean check = expectedSha256 != null && !expectedSha256.isBlank();
         if (check && !actual.equalsIgnoreCase(expectedSha256.strip())) {
-            throw new ModelException(what + " model file " + path + " has sha256 " + actual + " but " + expectedSha256.strip()
+            throw new ModelException(what + " model file " + shown(path) + " has sha256 " + actual + " but " + expectedSha256.strip()
                     + " is expected: the file is corrupt or another revision (replace it, or set the expected checksum)");
         }
         return new Verified(path, actual, check);
+    }
+
+    /**
+     * How a model file is named in errors, which health shows to API clients: its file name only,
+     * never the machine's directories (the log line of the failure names the models dir).
+     */
+    public static String shown(Path path) {
+        Path name = path.getFileName();
+        return name == null ? "(none)" : name.toString();
     }
 
     public static String sha256(Path path) throws IOException {
