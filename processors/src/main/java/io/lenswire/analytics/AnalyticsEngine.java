@@ -55,9 +55,9 @@ public class AnalyticsEngine implements DisposableBean {
         FaceDetector probe = null;
         String problem = null;
         try {
-            model = ModelFiles.verify("YuNet", settings.resolveModel(settings.getDetector().getModel()), settings.getDetector().getSha256());
+            model = detectorModel(settings);
             probe = new FaceDetector(model, settings.getDetector());
-            LOG.info("face detection: YuNet {} (sha256 {}{})", model.path(), model.sha256(), model.checked() ? ", verified" : ", NOT checked");
+            LOG.info("face detection: YuNet {} (sha256 {}{})", model.source(), model.sha256(), model.checked() ? ", verified" : ", NOT checked");
             rec = createRecognizer(settings);
         } catch (ModelException e) {
             problem = e.getMessage();
@@ -80,6 +80,22 @@ public class AnalyticsEngine implements DisposableBean {
         this.detectorModel = problem == null ? model : null;
         this.recognizer = rec;
         this.enrollmentDetector = probe;
+    }
+
+    /**
+     * The YuNet file in the models dir when there is one; else, for the default name, the copy
+     * packaged in the jar (so that a fresh install detects faces without a download).
+     */
+    static ModelFiles.Verified detectorModel(AnalyticsProperties settings) {
+        AnalyticsProperties.Detector d = settings.getDetector();
+        java.nio.file.Path file = settings.resolveModel(d.getModel());
+        if (!Files.exists(file) && AnalyticsProperties.Detector.DEFAULT_MODEL.equals(d.getModel().strip())) {
+            ModelFiles.Verified bundled = ModelFiles.bundled("YuNet", AnalyticsProperties.Detector.DEFAULT_MODEL, d.getSha256());
+            if (bundled != null) {
+                return bundled;
+            }
+        }
+        return ModelFiles.verify("YuNet", file, d.getSha256());
     }
 
     private static FaceRecognizer createRecognizer(AnalyticsProperties settings) {

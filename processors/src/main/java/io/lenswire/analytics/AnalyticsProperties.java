@@ -54,8 +54,10 @@ public class AnalyticsProperties {
 
     /** YuNet through OpenCV's FaceDetectorYN. */
     public static class Detector {
-        /** File name inside the models dir, or an absolute path. */
-        private String model = "face_detection_yunet_2023mar.onnx";
+        /** The YuNet file packaged in the jar, used when the models dir has no file of this name. */
+        public static final String DEFAULT_MODEL = "face_detection_yunet_2023mar.onnx";
+        /** File name inside the models dir, or an absolute path; the default name falls back to the jar's copy. */
+        private String model = DEFAULT_MODEL;
         /** Expected SHA-256 of the model file (the official 2023mar file); empty skips the check. */
         private String sha256 = "ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0";
         /** Frames are downscaled to this width (height keeps the aspect ratio) before detection. */
