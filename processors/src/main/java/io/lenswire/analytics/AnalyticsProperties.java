@@ -107,6 +107,12 @@ public class AnalyticsProperties {
         private double minSharpness = BuiltinRecognizer.DEFAULT_MIN_SHARPNESS;
         /** A visit (one tracked face) gets a name once this many of its last decision-window frames agree. */
         private int decisionVotes = 3;
+        /**
+         * A face whose track is stable (a full decision window in agreement, box hardly moving) is
+         * recognized only every this many analysed frames and keeps its decision in between; 1:
+         * every analysed frame.
+         */
+        private int recognizeEveryNFrames = 5;
         private int decisionWindow = 5;
 
         public String getRecognizer() { return recognizer; }
@@ -131,6 +137,8 @@ public class AnalyticsProperties {
         public void setMinSharpness(double v) { this.minSharpness = v; }
         public int getDecisionVotes() { return decisionVotes; }
         public void setDecisionVotes(int v) { this.decisionVotes = v; }
+        public int getRecognizeEveryNFrames() { return recognizeEveryNFrames; }
+        public void setRecognizeEveryNFrames(int v) { this.recognizeEveryNFrames = v; }
         public int getDecisionWindow() { return decisionWindow; }
         public void setDecisionWindow(int v) { this.decisionWindow = v; }
     }

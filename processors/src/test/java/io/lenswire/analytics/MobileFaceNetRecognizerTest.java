@@ -186,6 +186,58 @@ class MobileFaceNetRecognizerTest {
     }
 
     @Test
+    void stableTracksAreRecognizedEveryNthFrameWithTheSameNames(@TempDir Path dir) throws Exception {
+        float[] obama = EnrollmentImages.template(Files.readAllBytes(Shared.face("obama.jpg")), engine);
+        engine.gallery(new Gallery(engine.recognizerName(), List.of(new Gallery.Person(1, "Obama", List.of(obama)))));
+        Path video = Shared.video(dir, "still", "obama2", "obama2", "obama2", "obama2", "biden", "biden", "biden", "biden");
+        List<io.lenswire.ingest.EncodedPacket> packets = Shared.packets(video, "test");
+        long[] embedded = new long[2];
+        long[] named = new long[2];
+        long[] faces = new long[2];
+        long[] bidenNamed = new long[2];
+        double[] recognizeMs = new double[2];
+        int[] everyN = {1, 5};
+        for (int k = 0; k < 2; k++) {
+            AnalyticsProperties settings = Shared.settings();
+            settings.getRecognition().setRecognizeEveryNFrames(everyN[k]);
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            AnalyticsStats stats = new AnalyticsStats(() -> 0);
+            try (CameraAnalytics pipeline = new CameraAnalytics("test", settings, engine, stats,
+                    meters.timer("decode"), meters.timer("detect"), meters.timer("recognize"))) {
+                for (io.lenswire.ingest.EncodedPacket p : packets) {
+                    FaceEvent e = pipeline.process(Shared.fresh(p));
+                    if (e == null) {
+                        continue;
+                    }
+                    for (FaceEvent.Face f : e.faces()) {
+                        faces[k]++;
+                        boolean left = f.bbox()[0] + f.bbox()[2] / 2.0 < 640;
+                        if ("Obama".equals(f.name())) {
+                            if (left) {
+                                named[k]++;
+                            } else {
+                                bidenNamed[k]++;
+                            }
+                        }
+                    }
+                }
+                embedded[k] = stats.facesEmbedded();
+                assertThat(stats.facesEmbedded() + stats.recognitionsSkipped()).isEqualTo(faces[k]);
+                recognizeMs[k] = meters.timer("recognize").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            System.out.printf(Locale.ROOT, "recognize-every-n-frames %d: %d faces, %d embedded, %d named Obama in the obama2 part,"
+                    + " %d in the biden part; recognize stage %.0f ms in total%n", everyN[k], faces[k], embedded[k], named[k], bidenNamed[k], recognizeMs[k]);
+        }
+        assertThat(faces[1]).isEqualTo(faces[0]);
+        assertThat(embedded[0]).isEqualTo(faces[0]);
+        // 4 s of each face: the first window (5 frames) is recognized every frame, then one in five
+        assertThat(embedded[1]).isLessThan(embedded[0] / 2);
+        assertThat(bidenNamed[0]).isZero();
+        assertThat(bidenNamed[1]).isZero();
+        assertThat(named[1]).isGreaterThanOrEqualTo(named[0] - 1);
+    }
+
+    @Test
     void embedAppliesTheQualityGate() {
         try (Mat photo = imread(Shared.face("obama2.jpg").toString()); MatFaceImage view = new MatFaceImage(photo)) {
             DetectedFace face = engine.detectInPhoto(photo).get(0);
