@@ -70,7 +70,7 @@ public final class LenswireProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         Process p = process;
-        Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(180), () -> {
+        Wait.until("Lenswire to answer on port " + port, Duration.ofSeconds(300), () -> {
             if (!p.isAlive()) {
                 throw new AssertionError("Lenswire exited with " + p.exitValue() + "; see " + log);
             }
