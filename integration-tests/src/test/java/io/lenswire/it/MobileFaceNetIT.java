@@ -136,9 +136,32 @@ class MobileFaceNetIT {
                     assertThat(faces).allSatisfy(f -> assertThat(f.path("name").isNull()).isTrue());
                 }
             }
+            enrollFromAStoredEvent(obama);
         } finally {
             assertThat(api.delete("/api/faces/" + obama).status()).isEqualTo(200);
         }
+    }
+
+    /** POST /api/faces/{id}/images with {"event_id"}: the face snapshot of a face.recognized event becomes an image. */
+    static void enrollFromAStoredEvent(long obama) {
+        Api.Response list = api.get("/api/events?camera_id=m-obama2-half&type=face.recognized");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        JsonNode events = list.json().path("events");
+        assertThat(events).as("face.recognized events of the half-size camera").isNotEmpty();
+        String eventId = events.get(0).path("event_id").asText();
+        Api.Response added = api.postJson("/api/faces/" + obama + "/images",
+                "{\"event_id\": \"" + eventId + "\", \"camera_id\": \"m-obama2-half\"}");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        JsonNode images = added.json().path("person").path("images");
+        assertThat(images).hasSize(2);
+        assertThat(images.get(1).path("file_name").asText()).isEqualTo("event-" + eventId + "-face.jpg");
+        Api.Response wrongCamera = api.postJson("/api/faces/" + obama + "/images", "{\"event_id\": \"" + eventId + "\", \"camera_id\": \"m-biden\"}");
+        assertThat(wrongCamera.status()).as(wrongCamera.body()).isEqualTo(400);
+        Api.Response unknown = api.postJson("/api/faces/" + obama + "/images", "{\"event_id\": \"evt_nope\"}");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.json().path("message").asText()).contains("No stored event");
+        Api.Response bad = api.postJson("/api/faces/" + obama + "/images", "{\"event\": 1}");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
     }
 
     @Test
