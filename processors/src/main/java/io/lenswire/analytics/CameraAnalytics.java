@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The analytics pipeline of one camera: decode (every packet, since later frames reference earlier
  * ones) → every Nth frame, at most max-fps → downscale → YuNet → recognizer → visit decision →
- * {@link FaceEvent}.
+ * {@link FaceEvent}. A face whose track is stable (see {@link VisitTracker#needsRecognition}) is
+ * recognized only every {@code recognize-every-n-frames} analysed frames; in between it keeps its
+ * visit's decision and its event has no similarity (nothing was compared in that frame).
  *
  * <p>Never holds ingest back: it runs on its own branch thread behind a bounded queue, and a packet
  * that waited longer than max-lag is dropped together with everything after it up to the next key
@@ -48,6 +50,7 @@ final class CameraAnalytics implements AutoCloseable {
     private final long maxLagNanos;
     private final long minIntervalNanos;
     private final long testDelayMillis;
+    private final int recognizeEveryN;
 
     private boolean waitForKeyFrame = true;
     private boolean lagging;
@@ -70,6 +73,7 @@ final class CameraAnalytics implements AutoCloseable {
         this.maxLagNanos = settings.getMaxLag().toNanos();
         this.minIntervalNanos = settings.getMaxFps() > 0 ? (long) (1e9 / settings.getMaxFps()) : 0;
         this.testDelayMillis = settings.getTestDelayPerFrame().toMillis();
+        this.recognizeEveryN = Math.max(1, settings.getRecognition().getRecognizeEveryNFrames());
         this.tracker = new VisitTracker(settings.getRecognition().getDecisionVotes(), settings.getRecognition().getDecisionWindow());
         this.detector = engine.newDetector();
         this.decoder = new FrameDecoder(cameraId, settings.getDecoderThreads());
@@ -174,7 +178,12 @@ final class CameraAnalytics implements AutoCloseable {
                 VisitTracker.Track track = tracks.get(i);
                 Double similarity = null;
                 Gallery.Match match = null;
-                if (!gallery.people().isEmpty()) {
+                boolean recognize = !gallery.people().isEmpty() && tracker.needsRecognition(track, recognizeEveryN);
+                if (!gallery.people().isEmpty() && !recognize) {
+                    stats.recognitionSkipped();
+                }
+                if (recognize) {
+                    stats.faceEmbedded();
                     FaceRecognizer.Template t = recognizer.embed(image, f);
                     if (t.usable()) {
                         Optional<Gallery.Match> m = gallery.best(recognizer, t.vector());

@@ -23,14 +23,17 @@ public final class FaceDetector implements AutoCloseable {
     public FaceDetector(ModelFiles.Verified model, AnalyticsProperties.Detector settings) {
         FaceDetectorYN d;
         try (Size initial = new Size(320, 320)) {
-            d = FaceDetectorYN.create(model.path().toString(), "", initial, settings.getScoreThreshold(),
-                    settings.getNmsThreshold(), settings.getTopK(), 0, 0);
+            d = model.bundled() != null
+                    ? FaceDetectorYN.create("onnx", model.bundled(), new byte[0], initial, settings.getScoreThreshold(),
+                            settings.getNmsThreshold(), settings.getTopK(), 0, 0)
+                    : FaceDetectorYN.create(model.path().toString(), "", initial, settings.getScoreThreshold(),
+                            settings.getNmsThreshold(), settings.getTopK(), 0, 0);
         } catch (RuntimeException e) {
-            throw new ModelException("YuNet model " + model.path() + " could not be loaded by OpenCV (corrupt or not a YuNet 2023mar ONNX file): "
+            throw new ModelException("YuNet model " + ModelFiles.shown(model.path()) + " could not be loaded by OpenCV (corrupt or not a YuNet 2023mar ONNX file): "
                     + firstLine(e.getMessage()), e);
         }
         if (d == null || d.isNull()) {
-            throw new ModelException("YuNet model " + model.path() + " could not be loaded by OpenCV");
+            throw new ModelException("YuNet model " + ModelFiles.shown(model.path()) + " could not be loaded by OpenCV");
         }
         this.detector = d;
         this.width = 320;

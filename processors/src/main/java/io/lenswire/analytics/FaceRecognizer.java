@@ -6,7 +6,7 @@ package io.lenswire.analytics;
  */
 public interface FaceRecognizer extends AutoCloseable {
 
-    /** Short name shown in stats and health: {@code sface} or {@code builtin-lbp}. */
+    /** Short name shown in stats and health: {@code sface}, {@code mobilefacenet} or {@code builtin-lbp}. */
     String name();
 
     /** Similarity at or above which two templates are taken for the same person. */

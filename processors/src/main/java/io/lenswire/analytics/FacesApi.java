@@ -15,14 +15,21 @@ import jakarta.servlet.http.Part;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.lenswire.api.ApiException;
 import io.lenswire.api.ApiResponses;
+import io.lenswire.events.EventStore;
+import io.lenswire.events.StoredEvent;
 
 /**
  * The enrollment endpoints: {@code POST /api/faces} (multipart: {@code name}, one or more
- * {@code images}), {@code POST /api/faces/{id}/images}, {@code GET /api/faces},
+ * {@code images}), {@code POST /api/faces/{id}/images} (multipart {@code images}, or JSON
+ * {@code {"event_id": "...", "camera_id": "..."}} for the face snapshot of a stored event), {@code GET /api/faces},
  * {@code DELETE /api/faces/{id}}.
  */
 @Component("facesApi")
@@ -31,12 +38,16 @@ public class FacesApi {
     static final String NAME_FIELD = "name";
     static final String IMAGES_FIELD = "images";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final FaceEnrollment enrollment;
     private final AnalyticsProperties settings;
+    private final ObjectProvider<EventStore> events;
 
-    public FacesApi(FaceEnrollment enrollment, AnalyticsProperties settings) {
+    public FacesApi(FaceEnrollment enrollment, AnalyticsProperties settings, ObjectProvider<EventStore> events) {
         this.enrollment = enrollment;
         this.settings = settings;
+        this.events = events;
     }
 
     public void enroll(Exchange exchange) {
@@ -48,8 +59,12 @@ public class FacesApi {
 
     public void addImages(Exchange exchange) {
         long id = personId(exchange);
-        Form form = readForm(exchange);
-        FaceRepository.PersonInfo person = enrollment.addImages(id, form.images());
+        HttpServletRequest request = exchange.getIn() instanceof PlatformHttpMessage m ? m.getRequest() : null;
+        String type = request == null || request.getContentType() == null ? "" : request.getContentType().toLowerCase();
+        List<EnrollmentImages.Upload> images = type.startsWith("application/json")
+                ? List.of(fromEvent(exchange.getIn().getBody(byte[].class)))
+                : readForm(exchange).images();
+        FaceRepository.PersonInfo person = enrollment.addImages(id, images);
         exchange.setProperty(ApiResponses.STATUS, 201);
         exchange.getMessage().setBody(Map.of("success", true, "person", describe(person)));
     }
@@ -65,6 +80,42 @@ public class FacesApi {
             throw ApiException.notFound("No enrolled person with id " + id);
         }
         exchange.getMessage().setBody(Map.of("success", true, "id", id, "message", "Person deleted"));
+    }
+
+    /**
+     * The face snapshot of a stored event as an enrollment image: {@code {"event_id": "...",
+     * "camera_id": "..."}} ({@code camera_id} optional; when given it must be the event's camera).
+     */
+    private EnrollmentImages.Upload fromEvent(byte[] body) {
+        JsonNode json;
+        try {
+            json = body == null || body.length == 0 ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            throw ApiException.badRequest("The JSON body could not be read: " + ApiException.printable(e.getMessage()));
+        }
+        if (json == null || !json.isObject() || !json.path("event_id").isTextual() || json.path("event_id").asText().isBlank()) {
+            throw ApiException.badRequest("Send {\"event_id\": \"...\"} (and optionally \"camera_id\") to enroll the face of a stored event,"
+                    + " or the images as multipart/form-data");
+        }
+        for (java.util.Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("event_id") && !f.equals("camera_id")) {
+                throw ApiException.badRequest("Unknown field '" + ApiException.printable(f) + "'; allowed: event_id, camera_id");
+            }
+        }
+        String eventId = json.path("event_id").asText();
+        EventStore store = events.getIfAvailable();
+        StoredEvent event = store == null ? null : store.find(eventId).orElse(null);
+        if (event == null) {
+            throw ApiException.notFound("No stored event with id '" + ApiException.printable(eventId) + "'");
+        }
+        if (json.hasNonNull("camera_id") && !json.path("camera_id").asText().equals(event.cameraId())) {
+            throw ApiException.badRequest("Event '" + ApiException.printable(eventId) + "' is not from camera '"
+                    + ApiException.printable(json.path("camera_id").asText()) + "'");
+        }
+        byte[] face = store.snapshot(eventId, "face").orElseThrow(() -> ApiException.notFound(
+                "Event '" + ApiException.printable(eventId) + "' has no face snapshot"));
+        return new EnrollmentImages.Upload("event-" + eventId + "-face.jpg", "image/jpeg", face);
     }
 
     static Map<String, Object> describe(FaceRepository.PersonInfo p) {

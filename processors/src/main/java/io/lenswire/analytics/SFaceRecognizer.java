@@ -30,10 +30,10 @@ public final class SFaceRecognizer implements FaceRecognizer {
         try {
             loaded = FaceRecognizerSF.create(model.path().toString(), "");
         } catch (RuntimeException e) {
-            throw new ModelException("SFace model " + model.path() + " could not be loaded by OpenCV: " + FaceDetector.firstLine(e.getMessage()), e);
+            throw new ModelException("SFace model " + ModelFiles.shown(model.path()) + " could not be loaded by OpenCV: " + FaceDetector.firstLine(e.getMessage()), e);
         }
         if (loaded == null || loaded.isNull()) {
-            throw new ModelException("SFace model " + model.path() + " could not be loaded by OpenCV");
+            throw new ModelException("SFace model " + ModelFiles.shown(model.path()) + " could not be loaded by OpenCV");
         }
         this.net = loaded;
         this.threshold = threshold;

@@ -22,6 +22,8 @@ final class VisitTracker {
     static final double MIN_IOU = 0.3;
     /** A track not seen in this many analysed frames is over (the visit ended). */
     static final int MAX_MISSED_FRAMES = 10;
+    /** Box overlap with the previous frame above which a track counts as still (see {@link #needsRecognition}). */
+    static final double STABLE_IOU = 0.6;
     /** A vote for nobody. */
     static final long UNKNOWN = -1;
     private static final long NOT_ANNOUNCED = -2;
@@ -40,6 +42,10 @@ final class VisitTracker {
         int frames;
         /** The decision last announced for this visit ({@link #NOT_ANNOUNCED} before the first). */
         long announced = NOT_ANNOUNCED;
+        /** Box overlap with the track's previous frame (0 for a new track). */
+        double motionIou;
+        /** Analysed frames since the face was last recognized (embedded and compared). */
+        int sinceRecognized;
     }
 
     VisitTracker(int votes, int window) {
@@ -65,8 +71,10 @@ final class VisitTracker {
             if (best == null) {
                 best = new Track();
                 tracks.add(best);
+                best.motionIou = 0;
             } else {
                 free.remove(best);
+                best.motionIou = bestIou;
             }
             best.last = face;
             best.lastSeen = frameNumber;
@@ -104,6 +112,24 @@ final class VisitTracker {
             }
         }
         return winner;
+    }
+
+    /**
+     * Whether the face of this frame needs recognizing, given that a stable track is recognized only
+     * every {@code everyN} analysed frames. Stable: a full decision window whose votes all agree
+     * (on a person or on unknown), and a box that overlaps its previous one by at least
+     * {@link #STABLE_IOU} (the face did not jump; a new face in the same place would). Counts the
+     * frame either way.
+     */
+    boolean needsRecognition(Track track, int everyN) {
+        boolean stable = everyN > 1 && track.ballot.size() >= window && track.motionIou >= STABLE_IOU
+                && track.ballot.stream().distinct().count() == 1;
+        if (!stable || track.sinceRecognized + 1 >= everyN) {
+            track.sinceRecognized = 0;
+            return true;
+        }
+        track.sinceRecognized++;
+        return false;
     }
 
     /** The visit has been seen in a whole decision window: an unknown decision is final enough to report. */

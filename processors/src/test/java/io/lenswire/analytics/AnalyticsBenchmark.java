@@ -67,6 +67,7 @@ public final class AnalyticsBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path dir = Files.createTempDirectory("lenswire-bench-");
         AnalyticsProperties settings = Shared.settings();
+        settings.getRecognition().setRecognizer("builtin"); // the pipeline-vs-raw numbers above are the built-in recognizer's
         settings.setProcessEveryNFrames(1);
         settings.setMaxLag(java.time.Duration.ofDays(1));
         AnalyticsEngine engine = new AnalyticsEngine(settings);
@@ -100,7 +101,10 @@ public final class AnalyticsBenchmark {
                 + " target <= 1.15), absolute target <= 15 ms%n", median(pipeline), median(raw), median(ratio));
         engine.destroy();
 
-        quality(dir, Shared.settings(), "builtin");
+        AnalyticsProperties builtin = Shared.settings();
+        builtin.getRecognition().setRecognizer("builtin");
+        quality(dir, builtin, "builtin");
+        quality(dir, Shared.settings(), "auto");
         String sface = System.getenv("LENSWIRE_SFACE_MODEL");
         if (sface != null && !sface.isBlank()) {
             AnalyticsProperties s = Shared.settings();

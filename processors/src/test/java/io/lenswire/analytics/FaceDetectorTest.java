@@ -119,12 +119,37 @@ class FaceDetectorTest {
     }
 
     @Test
-    void engineWithoutModelsIsUnavailableNotBroken(@TempDir Path dir) {
+    void engineWithoutModelsUsesTheYunetPackagedInTheJar(@TempDir Path dir) throws IOException {
         AnalyticsProperties settings = new AnalyticsProperties();
         settings.setModelsDir(dir);
         AnalyticsEngine engine = new AnalyticsEngine(settings);
+        try {
+            assertThat(engine.status()).as(engine.error()).isEqualTo(AnalyticsEngine.Status.READY);
+            assertThat(engine.recognizerName()).isEqualTo(BuiltinRecognizer.NAME);
+            try (Mat photo = imread(Shared.face("obama.jpg").toString())) {
+                assertThat(engine.detectInPhoto(photo)).hasSize(1);
+            }
+        } finally {
+            engine.destroy();
+        }
+        // the packaged copy is the shared file
+        assertThat(ModelFiles.bundled("YuNet", Shared.YUNET, "").sha256()).isEqualTo(ModelFiles.sha256(Shared.models().resolve(Shared.YUNET)));
+        // a file in the models dir takes its place: a broken one is an error, not silently replaced
+        Files.write(dir.resolve(Shared.YUNET), new byte[1000]);
+        AnalyticsEngine broken = new AnalyticsEngine(settings);
+        assertThat(broken.status()).isEqualTo(AnalyticsEngine.Status.UNAVAILABLE);
+        assertThat(broken.error()).contains("sha256").contains(Shared.YUNET).doesNotContain(dir.toString());
+        broken.destroy();
+    }
+
+    @Test
+    void engineWithAnotherMissingDetectorIsUnavailableNotBroken(@TempDir Path dir) {
+        AnalyticsProperties settings = new AnalyticsProperties();
+        settings.setModelsDir(dir);
+        settings.getDetector().setModel("yunet-other.onnx");
+        AnalyticsEngine engine = new AnalyticsEngine(settings);
         assertThat(engine.status()).isEqualTo(AnalyticsEngine.Status.UNAVAILABLE);
-        assertThat(engine.error()).contains("not found").contains(Shared.YUNET);
+        assertThat(engine.error()).contains("not found").contains("yunet-other.onnx").doesNotContain(dir.toString());
         assertThat(engine.recognizerName()).isNull();
         engine.destroy();
     }

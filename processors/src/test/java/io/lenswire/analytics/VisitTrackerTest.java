@@ -13,6 +13,39 @@ class VisitTrackerTest {
     }
 
     @Test
+    void aStableTrackIsRecognizedEveryNthFrameAndAgainWhenItMovesOrDisagrees() {
+        VisitTracker tracker = new VisitTracker(3, 5);
+        VisitTracker.Track t = null;
+        List<Boolean> asked = new java.util.ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            t = tracker.next(List.of(face(100))).get(0);
+            boolean need = tracker.needsRecognition(t, 5);
+            asked.add(need);
+            if (need) {
+                tracker.vote(t, 7);
+            }
+        }
+        // the first window votes every frame; then every fifth frame
+        assertThat(asked.subList(0, 5)).containsOnly(true);
+        assertThat(asked.subList(5, 15)).containsExactly(false, false, false, false, true, false, false, false, false, true);
+        assertThat(tracker.decision(t)).isEqualTo(7);
+        // the face jumps (box overlap below 0.6): recognized at once
+        t = tracker.next(List.of(face(140))).get(0);
+        assertThat(tracker.needsRecognition(t, 5)).isTrue();
+        tracker.vote(t, VisitTracker.UNKNOWN);
+        // the window now disagrees: every frame until it agrees again
+        t = tracker.next(List.of(face(140))).get(0);
+        assertThat(tracker.needsRecognition(t, 5)).isTrue();
+        // every-1 never skips
+        VisitTracker every = new VisitTracker(3, 5);
+        for (int i = 0; i < 12; i++) {
+            VisitTracker.Track u = every.next(List.of(face(100))).get(0);
+            assertThat(every.needsRecognition(u, 1)).isTrue();
+            every.vote(u, 7);
+        }
+    }
+
+    @Test
     void aNameNeedsEnoughAgreeingFramesOfOneVisit() {
         VisitTracker tracker = new VisitTracker(3, 5);
         VisitTracker.Track t = tracker.next(List.of(face(100))).get(0);

@@ -68,7 +68,8 @@ public final class Faces {
     /**
      * A 1280x720 JPEG: {@code pattern} and {@code bars} (test patterns), {@code obama} (left half,
      * face centre x ~ 430), {@code obama2} (left half, face centre x ~ 330), {@code biden} (right
-     * half, face centre x ~ 1070), {@code two} (obama2 and biden).
+     * half, face centre x ~ 1070), {@code two} (obama2 and biden), {@code obama2-half} and
+     * {@code biden-half} (the faces at half size).
      */
     public static Path scene(Path dir, String scene) {
         Path out = dir.resolve(scene + ".jpg");
@@ -85,6 +86,11 @@ public final class Faces {
                     "[0]scale=-2:720[f];[1][f]overlay=x=120:y=0", "-frames:v", "1", out.toString());
             case "biden" -> ffmpeg(dir, "-i", photo("biden.jpg").toString(), "-f", "lavfi", "-i", bg, "-filter_complex",
                     "[0]crop=970:1100:0:0,scale=-2:720[f];[1][f]overlay=x=700:y=0", "-frames:v", "1", out.toString());
+            // the same faces at half the size on the 720p frame (the person further from the camera)
+            case "obama2-half" -> ffmpeg(dir, "-i", photo("obama2.jpg").toString(), "-f", "lavfi", "-i", bg, "-filter_complex",
+                    "[0]scale=-2:360[f];[1][f]overlay=x=200:y=180", "-frames:v", "1", out.toString());
+            case "biden-half" -> ffmpeg(dir, "-i", photo("biden.jpg").toString(), "-f", "lavfi", "-i", bg, "-filter_complex",
+                    "[0]crop=970:1100:0:0,scale=-2:360[f];[1][f]overlay=x=760:y=180", "-frames:v", "1", out.toString());
             case "two" -> ffmpeg(dir, "-i", photo("obama2.jpg").toString(), "-i", photo("biden.jpg").toString(), "-f", "lavfi", "-i", bg,
                     "-filter_complex", "[0]scale=-2:720[a];[1]crop=970:1100:0:0,scale=-2:720[b];[2][a]overlay=x=120:y=0[c];[c][b]overlay=x=700:y=0",
                     "-frames:v", "1", out.toString());
