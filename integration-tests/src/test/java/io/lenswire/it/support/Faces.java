@@ -67,7 +67,7 @@ public final class Faces {
 
     /**
      * A 1280x720 JPEG: {@code pattern} and {@code bars} (test patterns), {@code obama2} (left half,
-     * face centre x ~ 330), {@code biden} (right half, face centre x ~ 1070), {@code two} (both).
+     * face centre x ~ 330), {@code obama} (obama.jpg the same way, face centre x ~ 410), {@code biden} (right half, face centre x ~ 1070), {@code two} (both).
      */
     public static Path scene(Path dir, String scene) {
         Path out = dir.resolve(scene + ".jpg");
@@ -79,6 +79,8 @@ public final class Faces {
             case "pattern" -> ffmpeg(dir, "-f", "lavfi", "-i", "testsrc2=s=1280x720", "-frames:v", "1", out.toString());
             case "bars" -> ffmpeg(dir, "-f", "lavfi", "-i", "smptehdbars=s=1280x720", "-frames:v", "1", out.toString());
             case "obama2" -> ffmpeg(dir, "-i", photo("obama2.jpg").toString(), "-f", "lavfi", "-i", bg, "-filter_complex",
+                    "[0]scale=-2:720[f];[1][f]overlay=x=120:y=0", "-frames:v", "1", out.toString());
+            case "obama" -> ffmpeg(dir, "-i", photo("obama.jpg").toString(), "-f", "lavfi", "-i", bg, "-filter_complex",
                     "[0]scale=-2:720[f];[1][f]overlay=x=120:y=0", "-frames:v", "1", out.toString());
             case "biden" -> ffmpeg(dir, "-i", photo("biden.jpg").toString(), "-f", "lavfi", "-i", bg, "-filter_complex",
                     "[0]crop=970:1100:0:0,scale=-2:720[f];[1][f]overlay=x=700:y=0", "-frames:v", "1", out.toString());
