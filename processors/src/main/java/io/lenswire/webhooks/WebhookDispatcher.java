@@ -84,10 +84,12 @@ public class WebhookDispatcher implements DisposableBean {
         long attemptedAt = System.currentTimeMillis();
         Timer.Sample sample = Timer.start(meters);
         try {
-            sender.send(d, endpoint.url(), endpoint.signingSecrets(attemptedAt), outcome -> results.execute(() -> {
+            sender.send(d, endpoint.url(), endpoint.signingSecrets(attemptedAt), outcome -> {
+                // stopped on the client's I/O thread, where the attempt ends: the wait for the results
+                // thread is not part of the attempt (under a burst it was most of the timer's value)
                 sample.stop(meters.timer("lenswire.webhook.attempt", "endpoint", endpoint.id()));
-                finish(endpoint, d, busy, outcome, attemptedAt);
-            }));
+                results.execute(() -> finish(endpoint, d, busy, outcome, attemptedAt));
+            });
         } catch (RuntimeException e) {
             // a URL the client cannot even form a request from: an attempt that failed at once
             results.execute(() -> finish(endpoint, d, busy, new WebhookOutbox.Outcome(null, e.getMessage(), 0), attemptedAt));
