@@ -1,12 +1,11 @@
 package io.lenswire.events;
 
+import io.lenswire.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Method;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -18,16 +17,6 @@ import io.lenswire.ingest.CameraStatus;
 import io.lenswire.ingest.CameraStatusRegistry;
 
 class CameraStateEventsTest {
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-29T10:00:00Z");
-
-        @Override public ZoneId getZone() { return ZoneId.of("UTC"); }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-        void advance(long seconds) { now = now.plusSeconds(seconds); }
-    }
 
     /** CameraStatus moves state through package-private methods of ingest; reach them as the consumer would. */
     private static void set(CameraStatus status, CameraState state) throws Exception {
@@ -46,7 +35,7 @@ class CameraStateEventsTest {
     void offlineAfterTheGraceOnceThenOnlineWhenBack() throws Exception {
         CameraStatusRegistry registry = new CameraStatusRegistry();
         CameraStatus door = registry.register("door");
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
         EventsProperties p = new EventsProperties();
         p.setCameraOfflineGrace(Duration.ofSeconds(10));
         CameraStateEvents events = new CameraStateEvents(registry, new CameraDirectory(new LenswireProperties()), p, clock);
@@ -55,15 +44,15 @@ class CameraStateEventsTest {
         assertThat(events.changes()).isEmpty();
         set(door, CameraState.RECONNECTING);
         assertThat(events.changes()).isEmpty();
-        clock.advance(5);
+        clock.advance(Duration.ofSeconds(5));
         assertThat(events.changes()).as("within the grace").isEmpty();
         set(door, CameraState.FAILED);
-        clock.advance(6);
+        clock.advance(Duration.ofSeconds(6));
         List<NewEvent> offline = events.changes();
         assertThat(offline).hasSize(1);
         assertThat(offline.get(0).type()).isEqualTo(EventType.CAMERA_OFFLINE);
         assertThat(offline.get(0).data()).containsEntry("state", "FAILED").containsEntry("last_error", "connection refused");
-        clock.advance(60);
+        clock.advance(Duration.ofSeconds(60));
         assertThat(events.changes()).as("said once").isEmpty();
         set(door, CameraState.STREAMING);
         List<NewEvent> online = events.changes();
@@ -76,14 +65,14 @@ class CameraStateEventsTest {
     void aShortDropSaysNothing() throws Exception {
         CameraStatusRegistry registry = new CameraStatusRegistry();
         CameraStatus door = registry.register("door");
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
         CameraStateEvents events = new CameraStateEvents(registry, new CameraDirectory(new LenswireProperties()), new EventsProperties(), clock);
         set(door, CameraState.RECONNECTING);
         assertThat(events.changes()).isEmpty();
-        clock.advance(3);
+        clock.advance(Duration.ofSeconds(3));
         set(door, CameraState.STREAMING);
         assertThat(events.changes()).isEmpty();
-        clock.advance(30);
+        clock.advance(Duration.ofSeconds(30));
         assertThat(events.changes()).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package io.lenswire.playback;
 
+import io.lenswire.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.lenswire.playback;
 
+import io.lenswire.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
