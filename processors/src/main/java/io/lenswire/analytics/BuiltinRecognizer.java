@@ -83,16 +83,10 @@ public final class BuiltinRecognizer implements FaceRecognizer {
         for (int i = 0; i < RADII.length; i++) {
             lbpHistograms(p, RADII[i], v, i * GRID * GRID * BINS);
         }
-        double norm = 0;
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) Math.sqrt(v[i]);
-            norm += v[i] * v[i];
         }
-        float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= inv;
-        }
-        return v;
+        return FaceRecognizer.unitLength(v);
     }
 
     private static void lbpHistograms(byte[] p, int r, float[] out, int offset) {
@@ -133,14 +127,6 @@ public final class BuiltinRecognizer implements FaceRecognizer {
         return map;
     }
 
-    @Override
-    public double similarity(float[] a, float[] b) {
-        double dot = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-        }
-        return dot;
-    }
 
     @Override
     public void close() {

@@ -18,8 +18,31 @@ public interface FaceRecognizer extends AutoCloseable {
      */
     Template embed(FaceImage image, DetectedFace face);
 
-    /** Similarity of two templates of this recognizer; higher is more alike. */
-    double similarity(float[] a, float[] b);
+    /**
+     * Similarity of two templates of this recognizer, higher is more alike: their dot product,
+     * which every recognizer here makes meaningful by normalizing its templates (the cosine for
+     * the unit-length embeddings of SFace and MobileFaceNet).
+     */
+    default double similarity(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+        }
+        return dot;
+    }
+
+    /** Scales an embedding to unit length in place, so that the dot product is the cosine. */
+    static float[] unitLength(float[] vector) {
+        double norm = 0;
+        for (float v : vector) {
+            norm += v * v;
+        }
+        float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] *= inv;
+        }
+        return vector;
+    }
 
     @Override
     void close();

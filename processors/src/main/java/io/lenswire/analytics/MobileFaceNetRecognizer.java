@@ -121,16 +121,7 @@ public final class MobileFaceNetRecognizer implements FaceRecognizer {
 
     /** The unit-length embedding of an aligned 112x112 BGR crop. */
     float[] embedAligned(Mat aligned) {
-        float[] vector = forward(aligned);
-        double norm = 0;
-        for (float v : vector) {
-            norm += v * v;
-        }
-        float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] *= inv;
-        }
-        return vector;
+        return FaceRecognizer.unitLength(forward(aligned));
     }
 
     /** The raw network output for an aligned 112x112 BGR crop. */
@@ -150,15 +141,6 @@ public final class MobileFaceNetRecognizer implements FaceRecognizer {
         }
     }
 
-    /** Cosine similarity (templates are unit vectors). */
-    @Override
-    public double similarity(float[] a, float[] b) {
-        double dot = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-        }
-        return dot;
-    }
 
     @Override
     public synchronized void close() {

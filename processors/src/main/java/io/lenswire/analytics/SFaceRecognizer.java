@@ -74,26 +74,10 @@ public final class SFaceRecognizer implements FaceRecognizer {
                 }
             }
         }
-        double norm = 0;
-        for (float v : vector) {
-            norm += v * v;
-        }
-        float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] *= inv;
-        }
+        FaceRecognizer.unitLength(vector);
         return Template.of(vector, sharpness);
     }
 
-    /** Cosine similarity (templates are unit vectors), as FaceRecognizerSF.match with FR_COSINE. */
-    @Override
-    public double similarity(float[] a, float[] b) {
-        double dot = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-        }
-        return dot;
-    }
 
     @Override
     public synchronized void close() {
