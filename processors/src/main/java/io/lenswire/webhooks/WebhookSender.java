@@ -43,13 +43,12 @@ public class WebhookSender implements DisposableBean {
     private final ScheduledExecutorService deadlines;
     private final Clock clock;
     private final long timeoutMillis;
-    private final String userAgent;
 
     public WebhookSender(WebhookProperties settings, WebhookUrlPolicy policy, Clock clock, ObjectProvider<BuildProperties> build) {
         this.clock = clock;
         this.timeoutMillis = settings.getAttemptTimeout().toMillis();
         BuildProperties info = build.getIfAvailable();
-        this.userAgent = "Lenswire-Webhooks/" + (info == null ? "dev" : info.getVersion());
+        String userAgent = "Lenswire-Webhooks/" + (info == null ? "dev" : info.getVersion());
         Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
         PoolingAsyncClientConnectionManager connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setDnsResolver(policy)
@@ -110,10 +109,6 @@ public class WebhookSender implements DisposableBean {
             }
         });
         deadlines.schedule(() -> attempt.cancel(true), timeoutMillis, TimeUnit.MILLISECONDS);
-    }
-
-    String userAgent() {
-        return userAgent;
     }
 
     private static long elapsed(long start) {
