@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -16,10 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.lenswire.config.LenswireProperties;
+import io.lenswire.config.PrivateDataDirectory;
 
 /**
  * Guards management endpoints with {@code X-API-Key}. Keys come from configuration; with none
- * configured, one is generated at first start, stored in {@code <data-dir>/api-key} (owner-only)
+ * configured, one is generated at first start, stored in {@code <data-dir>/api-key} (created 0600)
  * and printed once on the console (never to the log).
  */
 @Component("apiKeys")
@@ -39,22 +39,29 @@ public class ApiKeys {
         this.keys = configured.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
+    /** Shortest key accepted from the key file: a generated key is 35 characters. */
+    static final int MIN_FILE_KEY_LENGTH = 16;
+
     private static String generatedKey(Path dataDir) throws IOException {
         Path file = dataDir.resolve(KEY_FILE);
-        if (Files.isRegularFile(file)) {
+        if (Files.exists(file)) {
+            String key = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (key.isEmpty()) {
+                throw new IllegalStateException("The API key file " + KEY_FILE + " in the data dir is empty: restore it,"
+                        + " or delete it to have a new key generated");
+            }
+            if (key.length() < MIN_FILE_KEY_LENGTH || key.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw new IllegalStateException("The API key file " + KEY_FILE + " in the data dir is damaged (truncated, or not"
+                        + " one line of printable characters): restore it, or delete it to have a new key generated");
+            }
             LOG.info("API key read from {} in the data dir", KEY_FILE);
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
+            return key;
         }
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String key = "lw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        Files.createDirectories(dataDir);
-        Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system; the data dir's own permissions apply
-        }
+        PrivateDataDirectory.ensure(dataDir);
+        PrivateDataDirectory.writeNewSecret(file, key + "\n"); // owner-only from its first byte
         System.out.println("Lenswire generated an API key (shown once, kept in <data-dir>/" + KEY_FILE + "): " + key);
         LOG.info("generated an API key and stored it in {} in the data dir", KEY_FILE);
         return key;

@@ -1,28 +1,64 @@
 package io.lenswire.camera;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Cameras added over REST, kept in the embedded database so that a restart brings them back. */
+import io.lenswire.config.SecretBox;
+
+/**
+ * Cameras added over REST, kept in the embedded database so that a restart brings them back. The
+ * URL (it may carry the camera's password) is stored encrypted by {@link SecretBox}; rows written
+ * before that are encrypted at start.
+ */
 @Repository
 public class CameraRepository {
 
-    private final JdbcTemplate jdbc;
+    private static final Logger LOG = LoggerFactory.getLogger(CameraRepository.class);
+    static final String URL_PURPOSE = "cameras.rtsp_url";
 
-    public CameraRepository(JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final SecretBox secrets;
+
+    public CameraRepository(JdbcTemplate jdbc, SecretBox secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
+        sealPlainUrls();
     }
 
+    private void sealPlainUrls() {
+        List<String[]> plain = jdbc.query("SELECT camera_id, rtsp_url FROM cameras WHERE rtsp_url NOT LIKE 'enc:%'",
+                (rs, row) -> new String[] {rs.getString(1), rs.getString(2)});
+        for (String[] row : plain) {
+            jdbc.update("UPDATE cameras SET rtsp_url = ? WHERE camera_id = ?", secrets.seal(row[1], URL_PURPOSE), row[0]);
+        }
+        if (!plain.isEmpty()) {
+            LOG.info("encrypted the stored URL of {} camera(s) written by an earlier version", plain.size());
+        }
+    }
+
+    /** Every stored camera whose URL this data key opens; the others are logged and left in place. */
     public List<Camera> findAll() {
-        return jdbc.query("SELECT camera_id, name, rtsp_url, enable_analytics FROM cameras ORDER BY created_at, camera_id",
-                (rs, row) -> new Camera(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), Camera.Origin.API));
+        List<Camera> cameras = new ArrayList<>();
+        jdbc.query("SELECT camera_id, name, rtsp_url, enable_analytics FROM cameras ORDER BY created_at, camera_id", rs -> {
+            String id = rs.getString(1);
+            try {
+                cameras.add(new Camera(id, rs.getString(2), secrets.open(rs.getString(3), URL_PURPOSE), rs.getBoolean(4),
+                        Camera.Origin.API));
+            } catch (SecretBox.SecretUnreadableException e) {
+                LOG.error("camera {} is not started: {}", id, e.getMessage());
+            }
+        });
+        return cameras;
     }
 
     public void insert(Camera camera) {
         jdbc.update("INSERT INTO cameras (camera_id, name, rtsp_url, enable_analytics, created_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)",
-                camera.id(), camera.name(), camera.url(), camera.analytics());
+                camera.id(), camera.name(), secrets.seal(camera.url(), URL_PURPOSE), camera.analytics());
     }
 
     public boolean delete(String cameraId) {

@@ -86,9 +86,16 @@ public class LenswireProperties {
     public static class Security {
         /** Keys accepted in X-API-Key. Empty: one is generated at first start and kept in the data dir. */
         private List<String> apiKeys = new ArrayList<>();
+        /**
+         * Base64 of 32 bytes: the AES key that encrypts camera URLs and webhook secrets in the
+         * database. Empty: one is generated at first start and kept in {@code <data-dir>/data-key}.
+         */
+        private String dataKey = "";
 
         public List<String> getApiKeys() { return apiKeys; }
         public void setApiKeys(List<String> apiKeys) { this.apiKeys = apiKeys; }
+        public String getDataKey() { return dataKey; }
+        public void setDataKey(String dataKey) { this.dataKey = dataKey; }
     }
 
     /** HLS playback sessions and their tokens (see PlaybackTokens and PlaybackSessions). */

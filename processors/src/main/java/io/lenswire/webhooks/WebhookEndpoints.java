@@ -15,12 +15,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
+import io.lenswire.config.SecretBox;
 import io.lenswire.events.EventType;
 
 /**
  * Webhook endpoints (table {@code webhook_endpoints}). Endpoints from application.yaml are written
  * here at start (origin {@code config}; the file stays their source of truth, so the API does not
- * change or delete them), next to those created over the API (origin {@code api}).
+ * change or delete them), next to those created over the API (origin {@code api}). Signing secrets
+ * are stored encrypted by {@link SecretBox}; rows written before that are encrypted at start.
  */
 @Repository
 public class WebhookEndpoints {
@@ -29,15 +31,36 @@ public class WebhookEndpoints {
     static final String ID_PATTERN = "[A-Za-z0-9_-]{1,40}";
     private static final String COLUMNS = "endpoint_id, url, description, event_types, enabled, disabled_reason, origin, secret,"
             + " previous_secret, previous_secret_until, created_at, updated_at";
-    private static final RowMapper<WebhookEndpoint> ROW = WebhookEndpoints::row;
+    static final String SECRET_PURPOSE = "webhook_endpoints.secret";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final SecretBox secrets;
+    private final RowMapper<WebhookEndpoint> row = this::row;
 
-    public WebhookEndpoints(JdbcTemplate jdbc, Clock clock, WebhookProperties settings) {
+    public WebhookEndpoints(JdbcTemplate jdbc, Clock clock, WebhookProperties settings, SecretBox secrets) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.secrets = secrets;
+        sealPlainSecrets();
         syncConfigured(settings);
+    }
+
+    private void sealPlainSecrets() {
+        List<String[]> plain = jdbc.query("SELECT endpoint_id, secret, previous_secret FROM webhook_endpoints"
+                + " WHERE secret NOT LIKE 'enc:%' OR previous_secret NOT LIKE 'enc:%'",
+                (rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        for (String[] r : plain) {
+            jdbc.update("UPDATE webhook_endpoints SET secret = ?, previous_secret = ? WHERE endpoint_id = ?",
+                    seal(secrets.open(r[1], SECRET_PURPOSE)), seal(secrets.open(r[2], SECRET_PURPOSE)), r[0]);
+        }
+        if (!plain.isEmpty()) {
+            LOG.info("encrypted the stored secret of {} webhook endpoint(s) written by an earlier version", plain.size());
+        }
+    }
+
+    private String seal(String secret) {
+        return secrets.seal(secret, SECRET_PURPOSE);
     }
 
     /** Makes the config-origin rows match application.yaml: added, updated (and enabled again), or removed. */
@@ -63,7 +86,7 @@ public class WebhookEndpoints {
             long now = clock.millis();
             int updated = jdbc.update("UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, enabled = TRUE,"
                     + " disabled_reason = NULL, secret = ?, updated_at = ? WHERE endpoint_id = ? AND origin = ?",
-                    c.getUrl(), description(c.getDescription()), String.join(",", events), c.getSecret(), now, id,
+                    c.getUrl(), description(c.getDescription()), String.join(",", events), seal(c.getSecret()), now, id,
                     WebhookEndpoint.ORIGIN_CONFIG);
             if (updated == 0) {
                 if (find(id).isPresent()) {
@@ -71,7 +94,7 @@ public class WebhookEndpoints {
                 }
                 jdbc.update("INSERT INTO webhook_endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, TRUE, NULL, ?, ?, NULL, NULL, ?, ?)",
                         id, c.getUrl(), description(c.getDescription()), String.join(",", events), WebhookEndpoint.ORIGIN_CONFIG,
-                        c.getSecret(), now, now);
+                        seal(c.getSecret()), now, now);
             }
         }
         for (WebhookEndpoint e : all()) {
@@ -90,18 +113,18 @@ public class WebhookEndpoints {
     }
 
     public List<WebhookEndpoint> all() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints ORDER BY created_at, endpoint_id", ROW);
+        return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints ORDER BY created_at, endpoint_id", row);
     }
 
     public List<WebhookEndpoint> enabled() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE enabled = TRUE", ROW);
+        return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE enabled = TRUE", row);
     }
 
     public Optional<WebhookEndpoint> find(String id) {
         if (id == null || !id.matches(ID_PATTERN)) {
             return Optional.empty();
         }
-        return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE endpoint_id = ?", ROW, id).stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE endpoint_id = ?", row, id).stream().findFirst();
     }
 
     public int count() {
@@ -112,14 +135,14 @@ public class WebhookEndpoints {
     public void insert(WebhookEndpoint e) {
         jdbc.update("INSERT INTO webhook_endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.id(), e.url(), e.description(), String.join(",", e.events()), e.enabled(), e.disabledReason(), e.origin(),
-                e.secret(), e.previousSecret(), e.previousSecretUntil(), e.createdAt(), e.updatedAt());
+                seal(e.secret()), seal(e.previousSecret()), e.previousSecretUntil(), e.createdAt(), e.updatedAt());
     }
 
     public void update(WebhookEndpoint e) {
         jdbc.update("UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, enabled = ?, disabled_reason = ?,"
                 + " secret = ?, previous_secret = ?, previous_secret_until = ?, updated_at = ? WHERE endpoint_id = ?",
-                e.url(), e.description(), String.join(",", e.events()), e.enabled(), e.disabledReason(), e.secret(),
-                e.previousSecret(), e.previousSecretUntil(), e.updatedAt(), e.id());
+                e.url(), e.description(), String.join(",", e.events()), e.enabled(), e.disabledReason(), seal(e.secret()),
+                seal(e.previousSecret()), e.previousSecretUntil(), e.updatedAt(), e.id());
     }
 
     /** After a 410 Gone: the endpoint gets nothing more until it is enabled again. */
@@ -132,13 +155,14 @@ public class WebhookEndpoints {
         return jdbc.update("DELETE FROM webhook_endpoints WHERE endpoint_id = ?", id) > 0;
     }
 
-    private static WebhookEndpoint row(ResultSet rs, int n) throws SQLException {
+    private WebhookEndpoint row(ResultSet rs, int n) throws SQLException {
         long until = rs.getLong("previous_secret_until");
         Long previousUntil = rs.wasNull() ? null : until;
         String types = rs.getString("event_types");
         return new WebhookEndpoint(rs.getString("endpoint_id"), rs.getString("url"), rs.getString("description"),
                 types.isEmpty() ? List.of() : Arrays.asList(types.split(",")), rs.getBoolean("enabled"),
-                rs.getString("disabled_reason"), rs.getString("origin"), rs.getString("secret"), rs.getString("previous_secret"),
+                rs.getString("disabled_reason"), rs.getString("origin"), secrets.open(rs.getString("secret"), SECRET_PURPOSE),
+                secrets.open(rs.getString("previous_secret"), SECRET_PURPOSE),
                 previousUntil, rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 }

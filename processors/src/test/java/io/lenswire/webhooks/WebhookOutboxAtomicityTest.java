@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.lenswire.config.SecretBox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The outbox against the real schema (H2 in memory, the Flyway migrations). */
@@ -53,7 +54,7 @@ class WebhookOutboxAtomicityTest {
         Clock clock = Clock.systemUTC();
         WebhookProperties settings = new WebhookProperties();
         settings.setRetrySchedule(List.of(java.time.Duration.ofMillis(1)));
-        WebhookEndpoints endpoints = new WebhookEndpoints(failing, clock, settings);
+        WebhookEndpoints endpoints = new WebhookEndpoints(failing, clock, settings, SecretBox.withKey(new byte[32]));
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         outbox = new WebhookOutbox(failing, tx, endpoints, clock, settings, new SimpleMeterRegistry());
 

@@ -1,6 +1,5 @@
 package io.lenswire.webhooks;
 
-import io.lenswire.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -17,7 +16,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.lenswire.config.SecretBox;
 import io.lenswire.events.StoredEvent;
+import io.lenswire.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The outbox's bookkeeping on the real schema (H2 in memory): attempts, the schedule's end, manual retries. */
@@ -38,7 +39,7 @@ class WebhookOutboxTest {
         WebhookProperties settings = new WebhookProperties();
         settings.setRetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)));
         settings.setRetryJitter(0);
-        WebhookEndpoints endpoints = new WebhookEndpoints(jdbc, clock, settings);
+        WebhookEndpoints endpoints = new WebhookEndpoints(jdbc, clock, settings, SecretBox.withKey(new byte[32]));
         long now = clock.millis();
         endpoints.insert(new WebhookEndpoint(ENDPOINT, "http://127.0.0.1:9/x", "", List.of("webhook.test"), true, null,
                 WebhookEndpoint.ORIGIN_API, "whsec_" + "A".repeat(43) + "=", null, null, now, now));

@@ -1,0 +1,66 @@
+package io.lenswire.camera;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import io.lenswire.config.SecretBox;
+
+class CameraRepositoryTest {
+
+    private static final String URL = "rtsp://admin:hunter2@192.0.2.10:554/stream1";
+    private JdbcTemplate jdbc;
+    private final SecretBox box = SecretBox.withKey(new byte[32]);
+
+    @BeforeEach
+    void database() {
+        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        jdbc = new JdbcTemplate(db);
+    }
+
+    private String stored(String id) {
+        return jdbc.queryForObject("SELECT rtsp_url FROM cameras WHERE camera_id = ?", String.class, id);
+    }
+
+    @Test
+    void theUrlIsStoredEncryptedAndReadBackPlain() {
+        CameraRepository cameras = new CameraRepository(jdbc, box);
+        cameras.insert(new Camera("lobby", "Lobby", URL, true, Camera.Origin.API));
+        assertThat(stored("lobby")).startsWith("enc:v1:").doesNotContain("hunter2");
+        assertThat(cameras.findAll()).singleElement().satisfies(c -> assertThat(c.url()).isEqualTo(URL));
+    }
+
+    @Test
+    void urlsStoredInPlainByAnEarlierVersionAreEncryptedAtStart() {
+        jdbc.update("INSERT INTO cameras (camera_id, name, rtsp_url, enable_analytics, created_at) VALUES ('old', 'Old', ?, FALSE,"
+                + " CURRENT_TIMESTAMP)", URL);
+        CameraRepository cameras = new CameraRepository(jdbc, box);
+        assertThat(stored("old")).startsWith("enc:v1:").doesNotContain("hunter2");
+        assertThat(cameras.findAll()).singleElement().satisfies(c -> assertThat(c.url()).isEqualTo(URL));
+    }
+
+    @Test
+    void aCameraWhoseUrlThisKeyCannotOpenIsLeftOutNotFatal() {
+        new CameraRepository(jdbc, box).insert(new Camera("lobby", "Lobby", URL, true, Camera.Origin.API));
+        byte[] other = new byte[32];
+        other[31] = 7;
+        CameraRepository withOtherKey = new CameraRepository(jdbc, SecretBox.withKey(other));
+        assertThat(withOtherKey.findAll()).isEmpty();
+        assertThat(stored("lobby")).as("the row stays for the right key").startsWith("enc:v1:");
+    }
+
+    @Test
+    void theLongestAcceptedUrlFitsEncrypted() {
+        String longUrl = "rtsp://cam/" + "x".repeat(StreamUrls.MAX_LENGTH - "rtsp://cam/".length());
+        CameraRepository cameras = new CameraRepository(jdbc, box);
+        cameras.insert(new Camera("long", "Long", longUrl, false, Camera.Origin.API));
+        assertThat(cameras.findAll()).singleElement().satisfies(c -> assertThat(c.url()).isEqualTo(longUrl));
+    }
+}
