@@ -71,7 +71,7 @@ final class Shared {
     /**
      * One 1280x720 JPEG per scene, as the integration test's looping camera shows them:
      * {@code pattern} (a test pattern), {@code obama2} (left half), {@code biden} (right half),
-     * {@code obama} (centre), over a flat background.
+     * {@code obama} (centre), {@code obama2-half} and {@code biden-half} (half size), over a flat background.
      */
     static Path scene(Path dir, String scene) {
         Path out = dir.resolve(scene + ".jpg");
@@ -84,14 +84,21 @@ final class Shared {
             case "obama2" -> overlay(dir, "obama2.jpg", "scale=-2:720", 120, out);
             case "biden" -> overlay(dir, "biden.jpg", "crop=970:1100:0:0,scale=-2:720", 700, out);
             case "obama" -> overlay(dir, "obama.jpg", "scale=-2:720", 300, out);
+            // the person further from the camera: half the size, on the same 720p frame
+            case "obama2-half" -> overlay(dir, "obama2.jpg", "scale=-2:360", 200, 180, out);
+            case "biden-half" -> overlay(dir, "biden.jpg", "crop=970:1100:0:0,scale=-2:360", 760, 180, out);
             default -> throw new IllegalArgumentException(scene);
         }
         return out;
     }
 
     private static void overlay(Path dir, String photo, String filter, int x, Path out) {
+        overlay(dir, photo, filter, x, 0, out);
+    }
+
+    private static void overlay(Path dir, String photo, String filter, int x, int y, Path out) {
         ffmpeg(dir, "-i", face(photo).toString(), "-f", "lavfi", "-i", "color=c=0x506070:s=1280x720",
-                "-filter_complex", "[0]" + filter + "[f];[1][f]overlay=x=" + x + ":y=0", "-frames:v", "1", out.toString());
+                "-filter_complex", "[0]" + filter + "[f];[1][f]overlay=x=" + x + ":y=" + y, "-frames:v", "1", out.toString());
     }
 
     /** H.264 at 25 fps, one second per scene, key frame every second (the test RTSP server's x264 settings). */

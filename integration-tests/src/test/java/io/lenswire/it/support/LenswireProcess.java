@@ -34,7 +34,7 @@ public final class LenswireProcess implements AutoCloseable {
 
     /**
      * Starts the server and waits until its health endpoint answers. Arguments starting with
-     * {@code -D} are JVM system properties (placed before {@code -jar}); the others are the
+     * {@code -D} or {@code -XX:} are JVM options (placed before {@code -jar}); the others are the
      * program's ({@code --key=value}).
      */
     public static LenswireProcess start(String name, String... extraArgs) {
@@ -57,12 +57,16 @@ public final class LenswireProcess implements AutoCloseable {
         }
     }
 
+    private static boolean isJvmOption(String arg) {
+        return arg.startsWith("-D") || arg.startsWith("-XX:");
+    }
+
     public synchronized void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // a heap committed and touched up front: RSS growth in leak tests is then native memory
                 "-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch"));
-        extraArgs.stream().filter(a -> a.startsWith("-D")).forEach(command::add);
+        extraArgs.stream().filter(LenswireProcess::isJvmOption).forEach(command::add);
         command.addAll(List.of("-jar", TestPaths.jar().toString(),
                 "--server.port=" + port,
                 "--lenswire.data-dir=" + dataDir,
@@ -75,7 +79,7 @@ public final class LenswireProcess implements AutoCloseable {
         if (Files.isDirectory(models) && extraArgs.stream().noneMatch(a -> a.startsWith("--lenswire.analytics.models-dir="))) {
             command.add("--lenswire.analytics.models-dir=" + models);
         }
-        extraArgs.stream().filter(a -> !a.startsWith("-D")).forEach(command::add);
+        extraArgs.stream().filter(a -> !isJvmOption(a)).forEach(command::add);
         ProcessBuilder builder = new ProcessBuilder(command);
         // as docs/operations.md recommends: few glibc arenas, so per-camera threads' native
         // allocations (FFmpeg, OpenCV) are reused instead of stranded in per-thread arenas
