@@ -168,6 +168,7 @@ final class CameraAnalytics implements AutoCloseable {
         List<FaceEvent.Face> faces = new ArrayList<>(found.size());
         int recognized = 0;
         boolean announced = false;
+        byte[] frameJpeg = null;
         if (!found.isEmpty()) {
             FaceRecognizer recognizer = engine.recognizer();
             Gallery gallery = engine.gallery();
@@ -217,6 +218,9 @@ final class CameraAnalytics implements AutoCloseable {
                         similarity == null ? null : Math.round(similarity * 10000) / 10000.0,
                         tracker.settled(track), faceJpeg));
             }
+            if (announced) {
+                frameJpeg = SnapshotEncoder.frame(image.bgr(), settings.getSnapshotWidth());
+            }
         } else {
             tracker.next(List.of());
         }
@@ -232,7 +236,7 @@ final class CameraAnalytics implements AutoCloseable {
             return null;
         }
         Instant at = Instant.now().minusNanos(System.nanoTime() - currentPacketNanos);
-        return new FaceEvent(cameraId, at.toString(), faces, announced ? SnapshotEncoder.frame(small) : null);
+        return new FaceEvent(cameraId, at.toString(), faces, frameJpeg);
     }
 
     /** Frees the decoder and detector; waits for a packet still being processed (a forced route stop). */

@@ -2,15 +2,18 @@ package io.lenswire.analytics;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * JPEG snapshots of an analysed frame, for events: the face with a margin around its box, and the
- * whole frame as the detector saw it. Encoded on the analytics thread that owns the frame, only
+ * whole frame at the snapshot width. Encoded on the analytics thread that owns the frame, only
  * when a face is announced (once per visit), so no native frame ever leaves that thread.
  */
 final class SnapshotEncoder {
@@ -22,8 +25,16 @@ final class SnapshotEncoder {
     private SnapshotEncoder() {
     }
 
-    static byte[] frame(Mat bgr) {
-        return jpeg(bgr);
+    /** The whole frame, downscaled to {@code width} when it is wider. */
+    static byte[] frame(Mat bgr, int width) {
+        if (bgr.cols() <= width) {
+            return jpeg(bgr);
+        }
+        int height = Math.max(2, (int) Math.round(bgr.rows() * (double) width / bgr.cols()));
+        try (Mat small = new Mat(); Size size = new Size(width, height)) {
+            resize(bgr, small, size, 0, 0, INTER_AREA);
+            return jpeg(small);
+        }
     }
 
     /** The face's box widened by {@link #FACE_MARGIN}, clamped to the frame. */
