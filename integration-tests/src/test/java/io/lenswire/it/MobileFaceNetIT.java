@@ -3,6 +3,8 @@ package io.lenswire.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,7 +199,8 @@ class MobileFaceNetIT {
         List<Broken> cases = List.of(
                 new Broken("wrong-checksum", flipped, false, "has sha256"),
                 new Broken("truncated", Arrays.copyOf(published, published.length / 3), true, "truncated or corrupt"),
-                new Broken("other-graph", Files.readAllBytes(Faces.models().resolve(Faces.YUNET)), true, "no TFL3 file identifier"));
+                new Broken("other-graph", otherGraph(published), true, "is not the constant [2, 192]"),
+                new Broken("not-tflite", Files.readAllBytes(Faces.models().resolve(Faces.YUNET)), true, "no TFL3 file identifier"));
         for (Broken c : cases) {
             Path models = Files.createDirectories(tmp.resolve(c.name()));
             Files.copy(Faces.models().resolve(Faces.YUNET), models.resolve(Faces.YUNET));
@@ -223,6 +226,26 @@ class MobileFaceNetIT {
                 assertThat(broken.log()).contains("FACE ANALYTICS UNAVAILABLE").doesNotContain("SIGSEGV");
             }
         }
+    }
+
+    /**
+     * A TFLite file of another network: the published one with its output reshaped to 4 x 96
+     * instead of 2 x 192 (the reshape constant, its option and the output tensor's shape all say
+     * [4, 96], so the file is consistent, it is just not the graph the patcher knows).
+     */
+    static byte[] otherGraph(byte[] published) {
+        byte[] from = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(2).putInt(192).array();
+        byte[] to = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(4).putInt(96).array();
+        byte[] out = published.clone();
+        int replaced = 0;
+        for (int i = 0; i + from.length <= out.length; i++) {
+            if (Arrays.equals(out, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, out, i, to.length);
+                replaced++;
+            }
+        }
+        assertThat(replaced).as("[2, 192] in the reshape constant, its option and the output shape").isEqualTo(3);
+        return out;
     }
 
     static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
