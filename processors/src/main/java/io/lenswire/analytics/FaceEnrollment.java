@@ -68,6 +68,7 @@ public class FaceEnrollment {
 
     public FaceRepository.PersonInfo enroll(String name, List<EnrollmentImages.Upload> uploads) {
         String cleanName = checkName(name);
+        precheckAll(uploads);
         checkRoom(true, -1, uploads.size()); // before the costly decoding; again under the lock
         List<EnrollmentImages.Checked> checked = checkAll(uploads);
         synchronized (this) {
@@ -88,6 +89,7 @@ public class FaceEnrollment {
         if (!repository.exists(personId)) {
             throw ApiException.notFound("No enrolled person with id " + personId);
         }
+        precheckAll(uploads);
         checkRoom(false, personId, uploads.size());
         List<EnrollmentImages.Checked> checked = checkAll(uploads);
         synchronized (this) {
@@ -166,7 +168,11 @@ public class FaceEnrollment {
         return new ApiException(409, "limit_reached", message);
     }
 
-    private List<EnrollmentImages.Checked> checkAll(List<EnrollmentImages.Upload> uploads) {
+    /**
+     * The rules that need no decoding, for every image: a decompression bomb (or a wrong file) in
+     * the last image is refused before anything is decoded, and before a full gallery answers 409.
+     */
+    private void precheckAll(List<EnrollmentImages.Upload> uploads) {
         if (uploads.isEmpty()) {
             throw ApiException.badRequest("at least one image is required (form field 'images')");
         }
@@ -180,6 +186,12 @@ public class FaceEnrollment {
         for (int i = 0; i < uploads.size(); i++) {
             EnrollmentImages.precheck(uploads.get(i), i + 1, maxBytes, maxPixels);
         }
+    }
+
+    /** Decodes every image and makes its template (after {@link #precheckAll}). */
+    private List<EnrollmentImages.Checked> checkAll(List<EnrollmentImages.Upload> uploads) {
+        long maxBytes = settings.getEnrollment().getMaxImageSize().toBytes();
+        long maxPixels = settings.getEnrollment().getMaxImagePixels();
         if (!engine.ready()) {
             throw new ApiException(503, "analytics_unavailable", "Face analytics is unavailable: "
                     + (engine.error() == null ? "disabled by configuration" : engine.error()));
