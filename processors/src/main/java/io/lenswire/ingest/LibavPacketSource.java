@@ -345,9 +345,14 @@ final class LibavPacketSource implements PacketSource {
                 refusal = NOT_ALLOWED + ": the camera redirected to an address without a host";
             } else if (CameraHosts.refusal(target) != null) {
                 refusal = NOT_ALLOWED + ": the camera redirected to " + CameraHosts.refusal(target);
-            } else if (!otherHostsAllowed && !target.equalsIgnoreCase(host)) {
-                refusal = NOT_ALLOWED + ": the camera redirected to another host"
-                        + " (lenswire.ingest.allow-redirects-to-other-hosts is false)";
+            } else if (!target.equalsIgnoreCase(host)) {
+                if (!otherHostsAllowed) {
+                    refusal = NOT_ALLOWED + ": the camera redirected to another host"
+                            + " (lenswire.ingest.allow-redirects-to-other-hosts is false)";
+                } else {
+                    // an allowed other host by name: what it resolves to must be allowed too
+                    CameraHosts.resolvedRefusal(target).ifPresent(why -> refusal = NOT_ALLOWED + ": the camera redirected to a host that " + why);
+                }
             }
             return refusal != null;
         }
