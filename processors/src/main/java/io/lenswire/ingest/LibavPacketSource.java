@@ -50,6 +50,7 @@ import io.lenswire.camera.CameraHosts;
 final class LibavPacketSource implements PacketSource {
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibavPacketSource.class);
 
     private final String cameraId;
     private final String url;
@@ -57,6 +58,7 @@ final class LibavPacketSource implements PacketSource {
     private final long generation;
     private final DeadlineInterrupt interrupt = new DeadlineInterrupt();
     private final Runnable oversizedDropped;
+    private boolean warnedOversized;
 
     private AVFormatContext context;
     private AVPacket packet;
@@ -180,6 +182,11 @@ final class LibavPacketSource implements PacketSource {
                 if (options.maxPacketBytes() > 0 && packet.size() > options.maxPacketBytes()) {
                     // a camera (or something posing as one) must not make us copy and queue huge frames
                     oversizedDropped.run();
+                    if (!warnedOversized) {
+                        warnedOversized = true; // once per connection: a camera sending only such frames would flood the log
+                        LOG.warn("camera {}: dropping packets over lenswire.ingest.max-packet-size ({} bytes); this one had {} bytes",
+                                cameraId, options.maxPacketBytes(), packet.size());
+                    }
                     continue;
                 }
                 return copyPacket(index);
