@@ -156,6 +156,17 @@ public class AnalyticsProperties {
         private DataSize maxImageSize = DataSize.ofMegabytes(10);
         private int maxImagesPerRequest = 10;
         private int maxNameLength = 128;
+        /**
+         * Most pixels (width x height, read from the file header before decoding) of one photo;
+         * decoding takes 3 bytes per pixel, so the default bounds one decode to about 120 MB.
+         */
+        private long maxImagePixels = 40_000_000L;
+        /** Most enrolled people; enrolling one more is refused with 409 limit_reached. */
+        private int maxPeople = 10_000;
+        /** Most stored photos of one person. */
+        private int maxImagesPerPerson = 20;
+        /** Most stored photos of all people together. */
+        private int maxImagesTotal = 50_000;
 
         public DataSize getMaxImageSize() { return maxImageSize; }
         public void setMaxImageSize(DataSize v) { this.maxImageSize = v; }
@@ -163,6 +174,14 @@ public class AnalyticsProperties {
         public void setMaxImagesPerRequest(int v) { this.maxImagesPerRequest = v; }
         public int getMaxNameLength() { return maxNameLength; }
         public void setMaxNameLength(int v) { this.maxNameLength = v; }
+        public long getMaxImagePixels() { return maxImagePixels; }
+        public void setMaxImagePixels(long v) { this.maxImagePixels = v; }
+        public int getMaxPeople() { return maxPeople; }
+        public void setMaxPeople(int v) { this.maxPeople = v; }
+        public int getMaxImagesPerPerson() { return maxImagesPerPerson; }
+        public void setMaxImagesPerPerson(int v) { this.maxImagesPerPerson = v; }
+        public int getMaxImagesTotal() { return maxImagesTotal; }
+        public void setMaxImagesTotal(int v) { this.maxImagesTotal = v; }
     }
 
     public Path resolveModel(String nameOrPath) {

@@ -34,7 +34,13 @@ public final class EnrollmentImages {
     private EnrollmentImages() {
     }
 
-    public static Checked check(Upload upload, int index, long maxBytes, AnalyticsEngine engine) {
+    /**
+     * The rules that need no decoding: not empty, at most {@code maxBytes}, a JPEG or PNG whose
+     * header declares at most {@code maxPixels} (and {@value #MAX_DIMENSION} on a side), complete.
+     * Run for every image of a request before any is decoded, so that a decompression bomb costs
+     * microseconds and no memory.
+     */
+    public static ImageHeader precheck(Upload upload, int index, long maxBytes, long maxPixels) {
         String label = label(upload, index);
         byte[] data = upload.data();
         if (data == null || data.length == 0) {
@@ -47,10 +53,30 @@ public final class EnrollmentImages {
         if (type == null) {
             throw ApiException.badRequest(label + " is not an image: only JPEG and PNG files are accepted");
         }
+        ImageHeader header;
+        try {
+            header = ImageHeader.read(data);
+        } catch (ImageHeader.Unreadable e) {
+            throw ApiException.badRequest(label + " is not a readable " + ("image/jpeg".equals(type) ? "JPEG" : "PNG")
+                    + " file (" + e.getMessage() + ")");
+        }
+        if (header.pixels() > maxPixels || header.width() > MAX_DIMENSION || header.height() > MAX_DIMENSION) {
+            throw new ApiException(413, "image_too_large", label + " declares " + header.width() + "x" + header.height()
+                    + " pixels; the limit is " + maxPixels + " pixels in total and " + MAX_DIMENSION + " on a side");
+        }
         String incomplete = "image/jpeg".equals(type) ? jpegProblem(data) : pngProblem(data);
         if (incomplete != null) {
             throw ApiException.badRequest(label + " is not a complete " + ("image/jpeg".equals(type) ? "JPEG" : "PNG") + " file (" + incomplete + ")");
         }
+        return header;
+    }
+
+    /** {@link #precheck}, then decode, find exactly one face and make its template. */
+    public static Checked check(Upload upload, int index, long maxBytes, long maxPixels, AnalyticsEngine engine) {
+        String label = label(upload, index);
+        ImageHeader header = precheck(upload, index, maxBytes, maxPixels);
+        byte[] data = upload.data();
+        String type = header.contentType();
         try (BytePointer bytes = new BytePointer(data); Mat encoded = new Mat(1, data.length, org.bytedeco.opencv.global.opencv_core.CV_8U, bytes);
              Mat image = imdecode(encoded, IMREAD_COLOR)) {
             if (image == null || image.empty()) {
@@ -80,6 +106,14 @@ public final class EnrollmentImages {
 
     /** The template of a stored photo (at start-up, or after a change of recognizer); null if no longer usable. */
     static float[] template(byte[] data, AnalyticsEngine engine) {
+        try {
+            ImageHeader header = ImageHeader.read(data);
+            if (header.width() > MAX_DIMENSION || header.height() > MAX_DIMENSION) {
+                return null;
+            }
+        } catch (ImageHeader.Unreadable e) {
+            return null;
+        }
         try (BytePointer bytes = new BytePointer(data); Mat encoded = new Mat(1, data.length, org.bytedeco.opencv.global.opencv_core.CV_8U, bytes);
              Mat image = imdecode(encoded, IMREAD_COLOR)) {
             if (image == null || image.empty()) {

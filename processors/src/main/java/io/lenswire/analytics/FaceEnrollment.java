@@ -48,28 +48,31 @@ public class FaceEnrollment {
             return;
         }
         Map<Long, List<float[]>> templates = new LinkedHashMap<>();
-        int unusable = 0;
-        for (FaceRepository.StoredImage image : repository.images()) {
+        int[] unusable = {0};
+        repository.forEachImage(image -> {
             float[] t = EnrollmentImages.template(image.data(), engine);
             if (t == null) {
-                unusable++;
-                continue;
+                unusable[0]++;
+            } else {
+                templates.computeIfAbsent(image.personId(), k -> new ArrayList<>()).add(t);
             }
-            templates.computeIfAbsent(image.personId(), k -> new ArrayList<>()).add(t);
-        }
+        });
         people.clear();
         for (FaceRepository.PersonInfo p : repository.all()) {
             people.put(p.id(), new Gallery.Person(p.id(), p.name(), List.copyOf(templates.getOrDefault(p.id(), List.of()))));
         }
         publish();
         LOG.info("face gallery: {} people, {} templates ({}){}", people.size(), templates.values().stream().mapToInt(List::size).sum(),
-                engine.recognizerName(), unusable > 0 ? ", " + unusable + " stored photos no longer usable" : "");
+                engine.recognizerName(), unusable[0] > 0 ? ", " + unusable[0] + " stored photos no longer usable" : "");
     }
 
     public FaceRepository.PersonInfo enroll(String name, List<EnrollmentImages.Upload> uploads) {
         String cleanName = checkName(name);
+        precheckAll(uploads);
+        checkRoom(true, -1, uploads.size()); // before the costly decoding; again under the lock
         List<EnrollmentImages.Checked> checked = checkAll(uploads);
         synchronized (this) {
+            checkRoom(true, -1, checked.size());
             long id = transactions.execute(status -> {
                 long personId = repository.insertPerson(cleanName);
                 checked.forEach(c -> repository.insertImage(personId, c));
@@ -86,12 +89,15 @@ public class FaceEnrollment {
         if (!repository.exists(personId)) {
             throw ApiException.notFound("No enrolled person with id " + personId);
         }
+        precheckAll(uploads);
+        checkRoom(false, personId, uploads.size());
         List<EnrollmentImages.Checked> checked = checkAll(uploads);
         synchronized (this) {
             Gallery.Person current = people.get(personId);
             if (current == null || !repository.exists(personId)) {
                 throw ApiException.notFound("No enrolled person with id " + personId);
             }
+            checkRoom(false, personId, checked.size());
             transactions.executeWithoutResult(status -> checked.forEach(c -> repository.insertImage(personId, c)));
             List<float[]> templates = new ArrayList<>(current.templates());
             checked.forEach(c -> templates.add(c.template()));
@@ -139,22 +145,60 @@ public class FaceEnrollment {
         return n;
     }
 
+    /** Refuses with 409 limit_reached when a new person, or {@code images} more photos, would pass a limit. */
+    private void checkRoom(boolean newPerson, long personId, int images) {
+        AnalyticsProperties.Enrollment limits = settings.getEnrollment();
+        if (newPerson && repository.countPeople() >= limits.getMaxPeople()) {
+            throw limitReached("at most " + limits.getMaxPeople() + " people can be enrolled"
+                    + " (lenswire.analytics.enrollment.max-people); delete one first");
+        }
+        int ofPerson = newPerson ? 0 : repository.countImages(personId);
+        if (ofPerson + images > limits.getMaxImagesPerPerson()) {
+            throw limitReached("a person can have at most " + limits.getMaxImagesPerPerson() + " photos"
+                    + (newPerson ? "" : "; person " + personId + " has " + ofPerson)
+                    + " (lenswire.analytics.enrollment.max-images-per-person)");
+        }
+        if (repository.countImages() + images > limits.getMaxImagesTotal()) {
+            throw limitReached("at most " + limits.getMaxImagesTotal() + " photos can be stored in all"
+                    + " (lenswire.analytics.enrollment.max-images-total)");
+        }
+    }
+
+    private static ApiException limitReached(String message) {
+        return new ApiException(409, "limit_reached", message);
+    }
+
+    /**
+     * The rules that need no decoding, for every image: a decompression bomb (or a wrong file) in
+     * the last image is refused before anything is decoded, and before a full gallery answers 409.
+     */
+    private void precheckAll(List<EnrollmentImages.Upload> uploads) {
+        if (uploads.isEmpty()) {
+            throw ApiException.badRequest("at least one image is required (form field 'images')");
+        }
+        int maxImages = settings.getEnrollment().getMaxImagesPerRequest();
+        if (uploads.size() > maxImages) {
+            throw ApiException.badRequest("at most " + maxImages + " images per request");
+        }
+        long maxBytes = settings.getEnrollment().getMaxImageSize().toBytes();
+        long maxPixels = settings.getEnrollment().getMaxImagePixels();
+        // every image's header first: a bomb in the last image must not wait for the first one's decode
+        for (int i = 0; i < uploads.size(); i++) {
+            EnrollmentImages.precheck(uploads.get(i), i + 1, maxBytes, maxPixels);
+        }
+    }
+
+    /** Decodes every image and makes its template (after {@link #precheckAll}). */
     private List<EnrollmentImages.Checked> checkAll(List<EnrollmentImages.Upload> uploads) {
+        long maxBytes = settings.getEnrollment().getMaxImageSize().toBytes();
+        long maxPixels = settings.getEnrollment().getMaxImagePixels();
         if (!engine.ready()) {
             throw new ApiException(503, "analytics_unavailable", "Face analytics is unavailable: "
                     + (engine.error() == null ? "disabled by configuration" : engine.error()));
         }
-        if (uploads.isEmpty()) {
-            throw ApiException.badRequest("at least one image is required (form field 'images')");
-        }
-        int max = settings.getEnrollment().getMaxImagesPerRequest();
-        if (uploads.size() > max) {
-            throw ApiException.badRequest("at most " + max + " images per request");
-        }
-        long maxBytes = settings.getEnrollment().getMaxImageSize().toBytes();
         List<EnrollmentImages.Checked> checked = new ArrayList<>();
         for (int i = 0; i < uploads.size(); i++) {
-            checked.add(EnrollmentImages.check(uploads.get(i), i + 1, maxBytes, engine));
+            checked.add(EnrollmentImages.check(uploads.get(i), i + 1, maxBytes, maxPixels, engine));
         }
         return checked;
     }

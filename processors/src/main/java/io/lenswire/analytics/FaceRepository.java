@@ -100,9 +100,35 @@ public class FaceRepository {
         return out;
     }
 
-    public List<StoredImage> images() {
-        return jdbc.query("SELECT image_id, person_id, data FROM face_images ORDER BY image_id",
-                (rs, row) -> new StoredImage(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
+    /**
+     * Every stored photo in enrollment order, one at a time: the ids are listed first and each
+     * photo's bytes are read only when its turn comes, so at most one photo is in memory however
+     * large the gallery (a single query would hold every row of its result at once).
+     */
+    public void forEachImage(java.util.function.Consumer<StoredImage> action) {
+        List<long[]> ids = jdbc.query("SELECT image_id, person_id FROM face_images ORDER BY image_id",
+                (rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        for (long[] id : ids) {
+            List<byte[]> data = jdbc.query("SELECT data FROM face_images WHERE image_id = ?", (rs, row) -> rs.getBytes(1), id[0]);
+            if (!data.isEmpty()) { // deleted meanwhile
+                action.accept(new StoredImage(id[0], id[1], data.get(0)));
+            }
+        }
+    }
+
+    public int countPeople() {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM persons", Integer.class);
+        return n == null ? 0 : n;
+    }
+
+    public int countImages() {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM face_images", Integer.class);
+        return n == null ? 0 : n;
+    }
+
+    public int countImages(long personId) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM face_images WHERE person_id = ?", Integer.class, personId);
+        return n == null ? 0 : n;
     }
 
 }

@@ -32,8 +32,18 @@ public class CameraApi {
 
     public void add(Exchange exchange) {
         Camera camera = CameraRequest.parse(requests.readObject(exchange));
-        if (!cameras.add(camera)) {
-            throw ApiException.conflict("A camera with camera_id '" + camera.id() + "' already exists");
+        boolean added;
+        try {
+            added = cameras.add(camera);
+        } catch (CameraService.LimitReached e) {
+            throw new ApiException(409, "limit_reached", e.getMessage());
+        }
+        if (!added) {
+            String existing = cameras.all().stream().map(Camera::id).filter(id -> id.equalsIgnoreCase(camera.id())).findFirst()
+                    .orElse(camera.id());
+            throw ApiException.conflict(existing.equals(camera.id())
+                    ? "A camera with camera_id '" + camera.id() + "' already exists"
+                    : "camera_id '" + camera.id() + "' differs from the existing camera '" + existing + "' only in case");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);

@@ -12,8 +12,8 @@ import io.lenswire.camera.StreamUrls;
 /** Validation of {@code POST /api/stream/cameras/add}: every rule a message the client can act on. */
 final class CameraRequest {
 
-    static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    static final int MAX_NAME_LENGTH = 128;
+    static final Pattern CAMERA_ID = Camera.ID_PATTERN;
+    static final int MAX_NAME_LENGTH = Camera.MAX_NAME_LENGTH;
     private static final Set<String> FIELDS = Set.of("camera_id", "rtsp_url", "name", "enable_analytics");
 
     private CameraRequest() {
@@ -28,7 +28,7 @@ final class CameraRequest {
         }
         String id = requiredText(body, "camera_id");
         if (!CAMERA_ID.matcher(id).matches()) {
-            throw ApiException.badRequest("camera_id must be 1-64 characters of letters, digits, '-' or '_', starting with a letter or digit");
+            throw ApiException.badRequest("camera_id must be " + Camera.ID_RULE);
         }
         String url = requiredText(body, "rtsp_url");
         String problem = StreamUrls.problemWith(url);

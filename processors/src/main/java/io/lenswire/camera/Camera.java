@@ -7,6 +7,14 @@ package io.lenswire.camera;
  */
 public record Camera(String id, String name, String url, boolean analytics, Origin origin) {
 
+    /**
+     * What a camera id may be: it becomes part of Camel endpoint URIs, route ids, directory names
+     * and URLs, so nothing that any of those would read as syntax ({@code ? & / % :} ...).
+     */
+    public static final java.util.regex.Pattern ID_PATTERN = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    public static final String ID_RULE = "1-64 characters of letters, digits, '-' or '_', starting with a letter or digit";
+    public static final int MAX_NAME_LENGTH = 128;
+
     public enum Origin { CONFIG, API }
 
     public String maskedUrl() {

@@ -40,6 +40,15 @@ public class CameraDirectory implements CameraSourceResolver {
         return Optional.ofNullable(cameras.get(cameraId));
     }
 
+    /** A camera whose id equals this one but for case ("Door" for "door"). */
+    public synchronized Optional<Camera> findIgnoringCase(String cameraId) {
+        return cameras.values().stream().filter(c -> c.id().equalsIgnoreCase(cameraId)).findFirst();
+    }
+
+    public synchronized int size() {
+        return cameras.size();
+    }
+
     public synchronized List<Camera> all() {
         return new ArrayList<>(cameras.values());
     }

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Service;
 
 import io.lenswire.config.LenswireProperties;
 import io.lenswire.ingest.CameraStatusRegistry;
+import io.lenswire.ingest.IngestLimits;
 
 /** Adds and removes cameras: directory, database, Camel routes and metrics, kept in step. */
 @Service
@@ -23,11 +24,20 @@ public class CameraService {
     private final CameraMetrics metrics;
     private final LenswireProperties properties;
     private final List<CameraLifecycleListener> listeners;
+    private final IngestLimits limits;
+
+    /** Adding a camera would pass {@code lenswire.ingest.max-cameras}. */
+    public static final class LimitReached extends RuntimeException {
+        LimitReached(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     public CameraService(CameraDirectory directory, CameraRepository repository, CameraRoutes routes,
                          CameraStatusRegistry statuses, CameraMetrics metrics, LenswireProperties properties,
-                         List<CameraLifecycleListener> listeners) {
+                         List<CameraLifecycleListener> listeners, IngestLimits limits) {
         this.listeners = listeners;
+        this.limits = limits;
         this.directory = directory;
         this.repository = repository;
         this.routes = routes;
@@ -67,10 +77,17 @@ public class CameraService {
         return true;
     }
 
-    /** Adds and persists a camera; false when the id is taken. */
+    /**
+     * Adds and persists a camera; false when the id is taken, also by an id that differs only in
+     * case (two such cameras would share HLS directories on a case-insensitive file system and
+     * confuse every reader). {@link LimitReached} when there are max-cameras already.
+     */
     public synchronized boolean add(Camera camera) {
-        if (directory.find(camera.id()).isPresent()) {
+        if (directory.findIgnoringCase(camera.id()).isPresent()) {
             return false;
+        }
+        if (directory.size() >= limits.getMaxCameras()) {
+            throw new LimitReached("at most " + limits.getMaxCameras() + " cameras (lenswire.ingest.max-cameras); remove one first");
         }
         repository.insert(camera);
         return start(camera);

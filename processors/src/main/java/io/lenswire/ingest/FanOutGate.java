@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * Decides whether a packet may enter a branch queue ({@code seda:<branch>-<camera>}) without
  * blocking ingest: no subscriber means nothing to do; a full queue means the branch is slow, so
  * the packet is dropped and counted, and so is everything after it until the next key frame (a
- * decoder or muxer can only resume there). The ingest thread is the only producer of each queue, so
+ * decoder or muxer can only resume there). "Full" is by packet count or by bytes
+ * ({@code lenswire.ingest.branch-queue-max-bytes}, see {@link ByteBoundedQueue}). The ingest thread is the only producer of each queue, so
  * "has room now" still holds when it offers right after.
  */
 @Component("fanOutGate")
@@ -28,8 +29,19 @@ public class FanOutGate {
 
     public FanOutGate(CamelContext camelContext, CameraStatusRegistry statuses, BranchDropMetrics dropMetrics,
                       BranchClosings closings) {
+        this(camelContext, statuses, dropMetrics, closings, new IngestLimits());
+    }
+
+    /**
+     * Makes every SEDA queue created from now on a {@link ByteBoundedQueue} with the configured
+     * byte bound: the branch queues are created with their camera's routes, after this.
+     */
+    @org.springframework.beans.factory.annotation.Autowired
+    public FanOutGate(CamelContext camelContext, CameraStatusRegistry statuses, BranchDropMetrics dropMetrics,
+                      BranchClosings closings, IngestLimits limits) {
         this.closings = closings;
         this.seda = camelContext.getComponent("seda", SedaComponent.class);
+        seda.setDefaultQueueFactory(ByteBoundedQueue.factory(limits.getBranchQueueMaxBytes().toBytes()));
         this.statuses = statuses;
         this.dropMetrics = dropMetrics;
     }
@@ -48,7 +60,8 @@ public class FanOutGate {
             }
             resyncing.remove(key);
         }
-        if (queue.getQueue().remainingCapacity() > 0) {
+        if (queue.getQueue().remainingCapacity() > 0
+                && (!(queue.getQueue() instanceof ByteBoundedQueue bounded) || bounded.hasRoomFor(ByteBoundedQueue.sizeOf(exchange)))) {
             return true;
         }
         resyncing.add(key); // a branch that lost a packet gets nothing until the next key frame

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 public class IngestConfiguration {
 
     @Bean("javacv")
-    public JavacvComponent javacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses) {
-        return new JavacvComponent(resolver, statuses);
+    public JavacvComponent javacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, IngestLimits limits) {
+        return new JavacvComponent(resolver, statuses, limits);
     }
 }

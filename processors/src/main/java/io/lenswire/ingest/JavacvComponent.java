@@ -14,10 +14,16 @@ public class JavacvComponent extends DefaultComponent {
 
     private final CameraSourceResolver resolver;
     private final CameraStatusRegistry statuses;
+    private final IngestLimits limits;
 
     public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses) {
+        this(resolver, statuses, new IngestLimits());
+    }
+
+    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, IngestLimits limits) {
         this.resolver = resolver;
         this.statuses = statuses;
+        this.limits = limits;
     }
 
     @Override
@@ -36,5 +42,9 @@ public class JavacvComponent extends DefaultComponent {
 
     CameraStatusRegistry statuses() {
         return statuses;
+    }
+
+    IngestLimits limits() {
+        return limits;
     }
 }

@@ -74,14 +74,15 @@ public class JavacvConsumer extends DefaultConsumer {
                 if (!isRunAllowed()) {
                     break;
                 }
-                if (status.state() == CameraState.STREAMING) {
+                boolean streamed = status.state() == CameraState.STREAMING;
+                if (streamed) {
                     connectedBefore = true;
                     failuresInRow = 0;
                     backoff.reset();
                 }
                 failuresInRow++;
                 CameraState next = failuresInRow >= endpoint.getFailedAfterAttempts() ? CameraState.FAILED : CameraState.RECONNECTING;
-                status.lost(error, next);
+                status.lost(shownError(error, streamed), next);
                 LOG.warn("camera {}: {}; state {}", cameraId, error, next);
                 Thread.sleep(backoff.nextDelayMillis());
             }
@@ -90,6 +91,26 @@ public class JavacvConsumer extends DefaultConsumer {
         } finally {
             finished.countDown();
         }
+    }
+
+    static final String CONNECT_FAILED = "could not connect to the camera";
+    static final String STREAM_LOST = "the connection to the camera was lost";
+
+    /**
+     * What the API shows as last_error: one message per kind, never libavformat's detail
+     * ("Connection refused", "timed out", "Invalid data"), which would tell whoever may add
+     * cameras which ports of which hosts are open, closed or filtered: the API must not be a port
+     * scanner. The detail goes to the log. A refusal by policy (a forbidden address or redirect)
+     * says so, since it comes from our own rules, not from the network.
+     */
+    static String shownError(String error, boolean streamed) {
+        if (error != null && error.contains(LibavPacketSource.NOT_ALLOWED)) {
+            return LibavPacketSource.NOT_ALLOWED;
+        }
+        if ("end of stream".equals(error)) {
+            return error;
+        }
+        return streamed ? STREAM_LOST : CONNECT_FAILED;
     }
 
     /** One connection, read until it ends; returns why it ended. */

@@ -74,11 +74,15 @@ public class JavacvEndpoint extends DefaultEndpoint {
     PacketSource newSource(long generation) {
         String address = url != null ? url : ((JavacvComponent) getComponent()).resolver().streamUrl(cameraId)
                 .orElseThrow(() -> new IllegalStateException("camera " + cameraId + " is not configured"));
-        return new LibavPacketSource(cameraId, address, sourceOptions(), generation);
+        JavacvComponent component = (JavacvComponent) getComponent();
+        return new LibavPacketSource(cameraId, address, sourceOptions(), generation,
+                () -> component.statuses().find(cameraId).ifPresent(CameraStatus::dropped));
     }
 
     SourceOptions sourceOptions() {
-        return new SourceOptions(transport, Duration.ofMillis(connectTimeout), Duration.ofMillis(readTimeout), loop, realtime);
+        IngestLimits limits = ((JavacvComponent) getComponent()).limits();
+        return new SourceOptions(transport, Duration.ofMillis(connectTimeout), Duration.ofMillis(readTimeout), loop, realtime,
+                (int) Math.min(Integer.MAX_VALUE, limits.getMaxPacketSize().toBytes()), limits.isAllowRedirectsToOtherHosts());
     }
 
     @Override

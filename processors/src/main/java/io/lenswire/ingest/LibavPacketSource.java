@@ -35,6 +35,8 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
+import io.lenswire.camera.CameraHosts;
+
 /**
  * Reads encoded packets with libavformat directly, never decoding.
  *
@@ -48,12 +50,15 @@ import org.bytedeco.javacpp.PointerPointer;
 final class LibavPacketSource implements PacketSource {
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibavPacketSource.class);
 
     private final String cameraId;
     private final String url;
     private final SourceOptions options;
     private final long generation;
     private final DeadlineInterrupt interrupt = new DeadlineInterrupt();
+    private final Runnable oversizedDropped;
+    private boolean warnedOversized;
 
     private AVFormatContext context;
     private AVPacket packet;
@@ -68,23 +73,42 @@ final class LibavPacketSource implements PacketSource {
     private long openStartedNanos;
 
     LibavPacketSource(String cameraId, String url, SourceOptions options, long generation) {
+        this(cameraId, url, options, generation, () -> { });
+    }
+
+    /** @param oversizedDropped told of every packet dropped for being larger than {@code options.maxPacketBytes()} */
+    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation, Runnable oversizedDropped) {
         this.cameraId = cameraId;
         this.url = url;
         this.options = options;
         this.generation = generation;
+        this.oversizedDropped = oversizedDropped;
     }
 
     @Override
     public StreamInfo open() throws IOException {
+        String protocols = SourceOptions.protocolsFor(url);
+        String host = null;
+        if (!SourceOptions.FILE_PROTOCOLS.equals(protocols)) {
+            host = hostOf(url);
+            // the URL was checked when the camera was added; this checks what the name resolves to now
+            java.util.Optional<String> refused = host == null ? java.util.Optional.empty() : CameraHosts.resolvedRefusal(host);
+            if (refused.isPresent()) {
+                throw new IOException(NOT_ALLOWED + ": its host " + refused.get());
+            }
+        }
         context = avformat_alloc_context();
         context.interrupt_callback().callback(interrupt);
         AVDictionary dict = new AVDictionary(null);
         try {
+            // every nested open (RTP, TLS, a redirect's new connection) inherits this list
+            av_dict_set(dict, "protocol_whitelist", protocols, 0);
             if (url.startsWith("rtsp")) {
                 av_dict_set(dict, "rtsp_transport", options.transport(), 0);
                 av_dict_set(dict, "timeout", Long.toString(options.readTimeout().toNanos() / 1000), 0);
             }
             interrupt.arm(options.connectTimeout());
+            interrupt.redirects = host == null ? null : new RedirectGuard(context, host, options.redirectsToOtherHosts());
             openStartedNanos = System.nanoTime();
             int ret = avformat_open_input(context, url, null, dict);
             if (ret < 0) {
@@ -97,6 +121,7 @@ final class LibavPacketSource implements PacketSource {
             }
         } finally {
             av_dict_free(dict);
+            interrupt.redirects = null; // libavformat redirects only while connecting
         }
         info = describeStreams();
         packet = av_packet_alloc();
@@ -152,6 +177,16 @@ final class LibavPacketSource implements PacketSource {
             try {
                 int index = packet.stream_index();
                 if (index != info.videoStreamIndex() && index != audioIndex) {
+                    continue;
+                }
+                if (options.maxPacketBytes() > 0 && packet.size() > options.maxPacketBytes()) {
+                    // a camera (or something posing as one) must not make us copy and queue huge frames
+                    oversizedDropped.run();
+                    if (!warnedOversized) {
+                        warnedOversized = true; // once per connection: a camera sending only such frames would flood the log
+                        LOG.warn("camera {}: dropping packets over lenswire.ingest.max-packet-size ({} bytes); this one had {} bytes",
+                                cameraId, options.maxPacketBytes(), packet.size());
+                    }
                     continue;
                 }
                 return copyPacket(index);
@@ -229,6 +264,10 @@ final class LibavPacketSource implements PacketSource {
         if (interrupt.aborted) {
             return new IOException("stopped");
         }
+        RedirectGuard redirects = interrupt.redirects;
+        if (redirects != null && redirects.refusal != null) {
+            return new IOException(what + ": " + redirects.refusal);
+        }
         if (interrupt.expired() || silentForReadTimeout()) {
             return new IOException(what + ": timed out (no answer)");
         }
@@ -266,12 +305,73 @@ final class LibavPacketSource implements PacketSource {
         return micros * tb.den() / (MICROS_PER_SECOND * tb.num());
     }
 
+    /** The start of a refusal of an address by policy (not a network failure). */
+    static final String NOT_ALLOWED = "the camera address is not allowed";
+
+    private static String hostOf(String address) {
+        try {
+            return new java.net.URI(address).getHost();
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /**
+     * libavformat's RTSP demuxer follows every 3xx answer to its Location, any host, any number of
+     * times, and has no option to stop it. It stores the new address in the context's url before it
+     * connects there, and polls the interrupt callback before it sends the new host a byte (the TCP
+     * connect may already be under way): this guard, asked from the callback while the source
+     * opens, ends the open when the url changed to another host (unless allowed) or to a host no
+     * camera may be. The new host's name has been looked up by then.
+     */
+    private static final class RedirectGuard {
+        private final AVFormatContext context;
+        private final String host;
+        private final boolean otherHostsAllowed;
+        private long seenUrl;
+        volatile String refusal;
+
+        RedirectGuard(AVFormatContext context, String host, boolean otherHostsAllowed) {
+            this.context = context;
+            this.host = host;
+            this.otherHostsAllowed = otherHostsAllowed;
+        }
+
+        /** True when the open must end; called on the owner thread, inside libavformat. */
+        boolean refused() {
+            if (refusal != null) {
+                return true;
+            }
+            BytePointer current = context.url();
+            if (current == null || current.isNull() || current.address() == seenUrl) {
+                return false;
+            }
+            seenUrl = current.address(); // avformat_open_input's own copy first, a redirect's target later
+            String target = hostOf(current.getString());
+            if (target == null) {
+                refusal = NOT_ALLOWED + ": the camera redirected to an address without a host";
+            } else if (CameraHosts.refusal(target) != null) {
+                refusal = NOT_ALLOWED + ": the camera redirected to " + CameraHosts.refusal(target);
+            } else if (!target.equalsIgnoreCase(host)) {
+                if (!otherHostsAllowed) {
+                    refusal = NOT_ALLOWED + ": the camera redirected to another host"
+                            + " (lenswire.ingest.allow-redirects-to-other-hosts is false)";
+                } else {
+                    // an allowed other host by name: what it resolves to must be allowed too
+                    CameraHosts.resolvedRefusal(target).ifPresent(why -> refusal = NOT_ALLOWED + ": the camera redirected to a host that " + why);
+                }
+            }
+            return refusal != null;
+        }
+    }
+
     /**
      * libavformat polls this during every blocking call: returning 1 makes the call fail with
      * AVERROR_EXIT. A deadline per call bounds hangs; {@code aborted} ends them on stop.
      */
     private static final class DeadlineInterrupt extends AVIOInterruptCB.Callback_Pointer {
         volatile boolean aborted;
+        volatile RedirectGuard redirects;
         private volatile long deadlineNanos;
 
         void arm(Duration timeout) {
@@ -284,7 +384,8 @@ final class LibavPacketSource implements PacketSource {
 
         @Override
         public int call(Pointer opaque) {
-            return aborted || expired() ? 1 : 0;
+            RedirectGuard guard = redirects;
+            return aborted || expired() || (guard != null && guard.refused()) ? 1 : 0;
         }
     }
 }

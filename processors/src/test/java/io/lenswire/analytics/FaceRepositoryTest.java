@@ -1,0 +1,58 @@
+package io.lenswire.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** The gallery is rebuilt one stored photo at a time, not from one result holding all of them. */
+class FaceRepositoryTest {
+
+    private FaceRepository repository;
+    private JdbcTemplate jdbc;
+
+    @BeforeEach
+    void database() {
+        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(db).load().migrate();
+        jdbc = new JdbcTemplate(db);
+        repository = new FaceRepository(jdbc);
+    }
+
+    private long photo(long person, int size) {
+        DetectedFace face = new DetectedFace(1, 2, 3, 4, 0.9f, new float[10]);
+        return repository.insertImage(person, new EnrollmentImages.Checked("p.jpg", "image/jpeg", 10, 10, face, new float[] {1},
+                "sha", new byte[size]));
+    }
+
+    @Test
+    void visitsEveryPhotoInOrderReadingEachOnlyWhenItsTurnComes() {
+        long a = repository.insertPerson("A");
+        long b = repository.insertPerson("B");
+        long first = photo(a, 100);
+        photo(b, 200);
+        long third = photo(a, 300);
+        List<Integer> sizes = new ArrayList<>();
+        List<Long> people = new ArrayList<>();
+        repository.forEachImage(image -> {
+            sizes.add(image.data().length);
+            people.add(image.personId());
+            if (image.id() == first) {
+                // a photo deleted while an earlier one is processed is not visited: it was not read yet
+                jdbc.update("DELETE FROM face_images WHERE image_id = ?", third);
+            }
+        });
+        assertThat(sizes).containsExactly(100, 200);
+        assertThat(people).containsExactly(a, b);
+        assertThat(repository.countImages()).isEqualTo(2);
+        assertThat(repository.countImages(a)).isEqualTo(1);
+        assertThat(repository.countPeople()).isEqualTo(2);
+    }
+}
