@@ -14,10 +14,12 @@ public class JavacvComponent extends DefaultComponent {
 
     private final CameraSourceResolver resolver;
     private final CameraStatusRegistry statuses;
+    private final SourceInterrupts interrupts;
 
-    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses) {
+    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, SourceInterrupts interrupts) {
         this.resolver = resolver;
         this.statuses = statuses;
+        this.interrupts = interrupts;
     }
 
     @Override
@@ -32,6 +34,10 @@ public class JavacvComponent extends DefaultComponent {
 
     CameraSourceResolver resolver() {
         return resolver;
+    }
+
+    SourceInterrupts interrupts() {
+        return interrupts;
     }
 
     CameraStatusRegistry statuses() {

@@ -74,7 +74,8 @@ public class JavacvEndpoint extends DefaultEndpoint {
     PacketSource newSource(long generation) {
         String address = url != null ? url : ((JavacvComponent) getComponent()).resolver().streamUrl(cameraId)
                 .orElseThrow(() -> new IllegalStateException("camera " + cameraId + " is not configured"));
-        return new LibavPacketSource(cameraId, address, sourceOptions(), generation);
+        return new LibavPacketSource(cameraId, address, sourceOptions(), generation,
+                ((JavacvComponent) getComponent()).interrupts());
     }
 
     SourceOptions sourceOptions() {

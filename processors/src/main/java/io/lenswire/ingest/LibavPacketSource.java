@@ -20,19 +20,16 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
-import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
@@ -53,7 +50,9 @@ final class LibavPacketSource implements PacketSource {
     private final String url;
     private final SourceOptions options;
     private final long generation;
-    private final DeadlineInterrupt interrupt = new DeadlineInterrupt();
+    private final SourceInterrupts interrupts;
+    private volatile SourceInterrupts.Deadline interrupt;
+    private volatile boolean aborted;
 
     private AVFormatContext context;
     private AVPacket packet;
@@ -67,7 +66,8 @@ final class LibavPacketSource implements PacketSource {
     private long paceStartNanos;
     private long openStartedNanos;
 
-    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation) {
+    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation, SourceInterrupts interrupts) {
+        this.interrupts = interrupts;
         this.cameraId = cameraId;
         this.url = url;
         this.options = options;
@@ -76,8 +76,15 @@ final class LibavPacketSource implements PacketSource {
 
     @Override
     public StreamInfo open() throws IOException {
+        if (aborted) {
+            throw new IOException("stopped");
+        }
+        interrupt = interrupts.register();
+        if (aborted) {
+            interrupt.abort(); // abort() came between the check and the registration
+        }
         context = avformat_alloc_context();
-        context.interrupt_callback().callback(interrupt);
+        interrupt.attachTo(context);
         AVDictionary dict = new AVDictionary(null);
         try {
             if (url.startsWith("rtsp")) {
@@ -190,7 +197,7 @@ final class LibavPacketSource implements PacketSource {
             long due = paceStartNanos + (micros - firstDtsMicros) * 1000;
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
-                if (interrupt.aborted) {
+                if (aborted) {
                     throw new IOException("stopped");
                 }
                 LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
@@ -208,12 +215,16 @@ final class LibavPacketSource implements PacketSource {
 
     @Override
     public void abort() {
-        interrupt.aborted = true;
+        aborted = true;
+        SourceInterrupts.Deadline d = interrupt;
+        if (d != null) {
+            d.abort();
+        }
     }
 
     @Override
     public void close() {
-        interrupt.aborted = true;
+        abort();
         if (packet != null) {
             av_packet_free(packet);
             packet = null;
@@ -222,11 +233,14 @@ final class LibavPacketSource implements PacketSource {
             avformat_close_input(context);
             context = null;
         }
-        interrupt.close();
+        if (interrupt != null) {
+            interrupt.close(); // after the context: its close may still poll the callback
+            interrupt = null;
+        }
     }
 
     private IOException failure(String what, int code) {
-        if (interrupt.aborted) {
+        if (aborted) {
             return new IOException("stopped");
         }
         if (interrupt.expired() || silentForReadTimeout()) {
@@ -264,27 +278,5 @@ final class LibavPacketSource implements PacketSource {
 
     private static long fromMicros(long micros, AVRational tb) {
         return micros * tb.den() / (MICROS_PER_SECOND * tb.num());
-    }
-
-    /**
-     * libavformat polls this during every blocking call: returning 1 makes the call fail with
-     * AVERROR_EXIT. A deadline per call bounds hangs; {@code aborted} ends them on stop.
-     */
-    private static final class DeadlineInterrupt extends AVIOInterruptCB.Callback_Pointer {
-        volatile boolean aborted;
-        private volatile long deadlineNanos;
-
-        void arm(Duration timeout) {
-            deadlineNanos = System.nanoTime() + timeout.toNanos();
-        }
-
-        boolean expired() {
-            return System.nanoTime() - deadlineNanos > 0;
-        }
-
-        @Override
-        public int call(Pointer opaque) {
-            return aborted || expired() ? 1 : 0;
-        }
     }
 }

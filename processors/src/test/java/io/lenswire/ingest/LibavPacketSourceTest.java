@@ -19,6 +19,7 @@ class LibavPacketSourceTest {
     @TempDir
     static Path dataDir;
     private static Path clip;
+    private static final SourceInterrupts INTERRUPTS = new SourceInterrupts();
 
     @BeforeAll
     static void makeClip() throws IOException {
@@ -31,7 +32,7 @@ class LibavPacketSourceTest {
 
     @Test
     void readsEncodedPacketsWithStreamInfo() throws IOException {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 7)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 7, INTERRUPTS)) {
             StreamInfo info = source.open();
             assertThat(info.codec()).isEqualTo("h264");
             assertThat(info.width()).isEqualTo(DemoClip.WIDTH);
@@ -53,7 +54,7 @@ class LibavPacketSourceTest {
 
     @Test
     void loopingKeepsTimestampsRising() throws IOException {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, false), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, false), 1, INTERRUPTS)) {
             source.open();
             long last = Long.MIN_VALUE;
             int frames = DemoClip.FPS * DemoClip.SECONDS * 2 + 10;
@@ -68,7 +69,7 @@ class LibavPacketSourceTest {
 
     @Test
     void realtimePacingFollowsTheClock() throws IOException {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, true), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, true), 1, INTERRUPTS)) {
             source.open();
             long start = System.nanoTime();
             for (int i = 0; i < DemoClip.FPS + 1; i++) {
@@ -81,7 +82,7 @@ class LibavPacketSourceTest {
 
     @Test
     void abortEndsAPacedReadFromAnotherThread() throws Exception {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, true), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, true), 1, INTERRUPTS)) {
             source.open();
             new Thread(() -> {
                 try {
@@ -103,7 +104,7 @@ class LibavPacketSourceTest {
 
     @Test
     void refusedConnectionFailsFastWithoutTheAddress() {
-        try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://user:secret@127.0.0.1:9/x", options(false, false), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://user:secret@127.0.0.1:9/x", options(false, false), 1, INTERRUPTS)) {
             assertThatThrownBy(source::open).isInstanceOf(IOException.class)
                     .hasMessageContaining("could not open")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
