@@ -52,8 +52,14 @@ import io.lenswire.ingest.StreamInfo;
  * DTS does not increase (a shared RTSP stream may start mid-GOP with odd timestamps). A new
  * connection to the camera restarts the muxer on the same playlist with a discontinuity.
  *
- * <p>Thread-safety: not thread-safe; one owner thread (the camera's HLS route consumer) calls
- * {@link #write} and {@link #close}.
+ * <p>Output failures (unwritable directory, disk full) do not stop it: the failing output is
+ * closed, the reason kept in {@link #failure()} and logged once at WARN, and the output is opened
+ * again at the next key frame; the first packet written after that clears the failure.
+ *
+ * <p>Thread-safety: one writer thread (the camera's HLS route consumer) calls {@link #prime} and
+ * {@link #write}; {@link #close} may come from another thread (a stop whose route did not end in
+ * time) and waits for the write in hand, under the same lock, so native memory is never freed
+ * under a running write. After close, writes are ignored. {@link #failure()} is lock-free.
  */
 public final class HlsMuxer implements AutoCloseable {
 
@@ -87,6 +93,9 @@ public final class HlsMuxer implements AutoCloseable {
     /** Number of the first segment the current muxer context writes (FFmpeg numbers on across reconnects). */
     private long firstSegmentOfContext;
     private final CaptureClock captureClock = new CaptureClock();
+    private boolean closed;
+    /** Why the output fails now, or null while it works; read by health without the lock. */
+    private volatile String failure;
 
     public HlsMuxer(String cameraId, Path directory, HlsProperties settings) {
         this.cameraId = cameraId;
@@ -95,19 +104,28 @@ public final class HlsMuxer implements AutoCloseable {
     }
 
     /** Starts from a cached GOP: whatever of it belongs to the current connection. */
-    public void prime(List<EncodedPacket> gop) throws IOException {
+    public synchronized void prime(List<EncodedPacket> gop) throws IOException {
         for (EncodedPacket p : gop) {
             write(p);
         }
     }
 
-    public void write(EncodedPacket p) throws IOException {
+    public synchronized void write(EncodedPacket p) throws IOException {
+        if (closed) {
+            return;
+        }
         if (stream != p.stream()) {
             if (!p.isVideoKeyFrame()) {
-                droppedPackets++; // wait for a key frame of the new connection
+                droppedPackets++; // wait for a key frame of the new connection (or of a retry after a failure)
                 return;
             }
-            reopenFor(p.stream());
+            try {
+                reopenFor(p.stream());
+            } catch (IOException e) {
+                droppedPackets++;
+                failed(e.getMessage());
+                return;
+            }
         }
         boolean video = p.video();
         if (!video && audioOut < 0) {
@@ -159,21 +177,65 @@ public final class HlsMuxer implements AutoCloseable {
         ret = av_interleaved_write_frame(output, packet); // takes the packet's reference
         if (ret < 0) {
             droppedPackets++;
-            LOG.debug("camera {}: HLS write failed ({})", cameraId, ret);
+            // the hls muxer may be half-way into a segment it could not open: start over at the
+            // next key frame on a fresh context instead of writing on into a broken one
+            closeOutput();
+            stream = null;
+            failed("cannot write HLS segments: " + errorText(ret));
             return;
         }
         writtenPackets++;
+        if (failure != null) {
+            failure = null;
+            LOG.info("camera {}: HLS output recovered", cameraId);
+        }
     }
 
+    /** Keeps the reason; logs at WARN when the output starts failing, not for every failing packet or retry. */
+    private void failed(String reason) {
+        if (failure == null) {
+            LOG.warn("camera {}: HLS output failing, retrying at the next key frame: {}", cameraId, reason);
+        } else if (!reason.equals(failure)) {
+            LOG.debug("camera {}: HLS output still failing: {}", cameraId, reason);
+        }
+        failure = reason;
+    }
+
+    /** Why the HLS output fails now (e.g. "No space left on device"), or null while it works. */
+    public String failure() {
+        return failure;
+    }
+
+    private static String errorText(int code) {
+        byte[] buffer = new byte[256];
+        org.bytedeco.ffmpeg.global.avutil.av_strerror(code, buffer, buffer.length);
+        int end = 0;
+        while (end < buffer.length && buffer[end] != 0) {
+            end++;
+        }
+        return new String(buffer, 0, end, java.nio.charset.StandardCharsets.UTF_8) + " (" + code + ")";
+    }
+
+    /**
+     * Opens the output for a new connection (or again after a failure). {@code stream} is set only
+     * once the output is open: after a failed open the next key frame tries again, and no packet is
+     * ever written to a context that does not exist.
+     */
     private void reopenFor(StreamInfo info) throws IOException {
-        boolean continuing = output != null;
+        // continue the playlist (numbers rising, with a discontinuity) after any earlier output,
+        // also one that failed: a player holding the playlist must not see numbers restart
+        boolean continuing = openCount > 0;
         closeOutput();
+        stream = null;
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("cannot write HLS segments: " + directory.getFileName() + " is not a directory");
+        }
         firstSegmentOfContext = continuing ? highestSegmentNumber() + 1 : 0;
-        stream = info;
         originMicros = Long.MIN_VALUE;
         lastVideoDts = Long.MIN_VALUE;
         lastAudioDts = Long.MIN_VALUE;
         openOutput(info, continuing);
+        stream = info;
         openCount++;
     }
 
@@ -234,7 +296,7 @@ public final class HlsMuxer implements AutoCloseable {
         }
         if (ret < 0) {
             closeOutput();
-            throw new IOException("camera " + cameraId + ": cannot start HLS output (" + ret + ")");
+            throw new IOException("cannot start HLS output: " + errorText(ret));
         }
         headerWritten = true;
         if (packet == null) {
@@ -297,16 +359,16 @@ public final class HlsMuxer implements AutoCloseable {
         }
     }
 
-    public long droppedPackets() {
+    public synchronized long droppedPackets() {
         return droppedPackets;
     }
 
-    public long writtenPackets() {
+    public synchronized long writtenPackets() {
         return writtenPackets;
     }
 
     /** How many times the output was (re)opened: 1 + reconnects seen. */
-    public int openCount() {
+    public synchronized int openCount() {
         return openCount;
     }
 
@@ -315,7 +377,8 @@ public final class HlsMuxer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         closeOutput();
         if (packet != null) {
             av_packet_free(packet);
