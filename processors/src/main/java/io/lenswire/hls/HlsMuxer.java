@@ -92,6 +92,8 @@ public final class HlsMuxer implements AutoCloseable {
     private boolean headerWritten;
     /** Number of the first segment the current muxer context writes (FFmpeg numbers on across reconnects). */
     private long firstSegmentOfContext;
+    /** Highest segment number seen on disk: numbering goes on from it when the directory was lost. */
+    private long highestSegmentSeen = -1;
     private final CaptureClock captureClock = new CaptureClock();
     private boolean closed;
     /** Why the output fails now, or null while it works; read by health without the lock. */
@@ -177,6 +179,7 @@ public final class HlsMuxer implements AutoCloseable {
         ret = av_interleaved_write_frame(output, packet); // takes the packet's reference
         if (ret < 0) {
             droppedPackets++;
+            rememberSegmentNumbers();
             // the hls muxer may be half-way into a segment it could not open: start over at the
             // next key frame on a fresh context instead of writing on into a broken one
             closeOutput();
@@ -185,6 +188,10 @@ public final class HlsMuxer implements AutoCloseable {
             return;
         }
         writtenPackets++;
+        if (p.isVideoKeyFrame()) {
+            // segments are cut at key frames; by the time a failure is seen they may be gone
+            rememberSegmentNumbers();
+        }
         if (failure != null) {
             failure = null;
             LOG.info("camera {}: HLS output recovered", cameraId);
@@ -227,19 +234,26 @@ public final class HlsMuxer implements AutoCloseable {
         boolean continuing = openCount > 0;
         closeOutput();
         stream = null;
-        if (!Files.isDirectory(directory)) {
-            throw new IOException("cannot write HLS segments: " + directory.getFileName() + " is not a directory");
+        try {
+            // made again when it went away (a full or read-only data dir cleaned up by an operator)
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            // the exception's text is the machine path: health and the API say what happened only
+            throw new IOException("cannot create the HLS directory (" + e.getClass().getSimpleName() + ")", e);
         }
         firstSegmentOfContext = continuing ? highestSegmentNumber() + 1 : 0;
+        // a new directory has no playlist to append to: number on from the last segment seen
+        // rather than from 0, so that a player's media sequence never goes back
+        boolean renumber = continuing && !Files.exists(directory.resolve(PLAYLIST));
         originMicros = Long.MIN_VALUE;
         lastVideoDts = Long.MIN_VALUE;
         lastAudioDts = Long.MIN_VALUE;
-        openOutput(info, continuing);
+        openOutput(info, continuing, renumber ? firstSegmentOfContext : -1);
         stream = info;
         openCount++;
     }
 
-    private void openOutput(StreamInfo info, boolean appendWithDiscontinuity) throws IOException {
+    private void openOutput(StreamInfo info, boolean appendWithDiscontinuity, long startNumber) throws IOException {
         output = new AVFormatContext(null);
         int ret = avformat_alloc_output_context2(output, null, "hls", directory.resolve(PLAYLIST).toString());
         if (ret < 0) {
@@ -288,6 +302,9 @@ public final class HlsMuxer implements AutoCloseable {
             String flags = "delete_segments+independent_segments+temp_file+omit_endlist+program_date_time";
             if (appendWithDiscontinuity) {
                 flags += "+append_list+discont_start";
+            }
+            if (startNumber >= 0) {
+                av_dict_set(options, "start_number", Long.toString(startNumber), 0);
             }
             av_dict_set(options, "hls_flags", flags, 0);
             ret = avformat_write_header(output, options);
@@ -348,14 +365,25 @@ public final class HlsMuxer implements AutoCloseable {
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    /** The highest segment number in the directory, or -1: the closed context's last segment. */
+    /**
+     * The highest segment number in the directory or seen there before, or -1: the closed
+     * context's last segment.
+     */
     private long highestSegmentNumber() throws IOException {
         try (DirectoryStream<Path> segments = Files.newDirectoryStream(directory, "seg_*.m4s")) {
-            long highest = -1;
             for (Path segment : segments) {
-                highest = Math.max(highest, segmentNumber(segment.getFileName().toString()));
+                highestSegmentSeen = Math.max(highestSegmentSeen, segmentNumber(segment.getFileName().toString()));
             }
-            return highest;
+            return highestSegmentSeen;
+        }
+    }
+
+    /** Before giving up a failing output: its segments may be gone by the time it reopens. */
+    private void rememberSegmentNumbers() {
+        try {
+            highestSegmentNumber();
+        } catch (IOException e) {
+            // the directory is already unusable: keep what was seen before
         }
     }
 

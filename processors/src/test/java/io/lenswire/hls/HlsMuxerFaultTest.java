@@ -106,14 +106,23 @@ class HlsMuxerFaultTest {
             // the packets of the segment already open may still go through; the next segment cannot
             assertThat(writtenWhileBroken).isLessThan(third);
 
-            Files.delete(dir);
-            Files.move(moved, dir);
+            long highestBefore;
+            try (var files = Files.list(moved)) {
+                highestBefore = files.mapToLong(f -> HlsMuxer.segmentNumber(f.getFileName().toString())).max().orElse(-1);
+            }
+            assertThat(highestBefore).isGreaterThanOrEqualTo(0);
+
+            Files.delete(dir); // the muxer makes the directory again, empty
             for (EncodedPacket p : packets.subList(2 * third, packets.size())) {
                 muxer.write(p);
             }
             assertThat(muxer.failure()).isNull();
             assertThat(muxer.writtenPackets()).isGreaterThan(written + writtenWhileBroken + third - DemoClip.FPS * 2L);
-            assertThat(Files.readString(dir.resolve(HlsMuxer.PLAYLIST))).contains("#EXT-X-DISCONTINUITY");
+            String playlist = Files.readString(dir.resolve(HlsMuxer.PLAYLIST));
+            assertThat(playlist).contains("#EXT-X-DISCONTINUITY");
+            // numbers go on from before the failure: a player's media sequence never goes back
+            assertThat(playlist.lines().filter(l -> l.startsWith("seg_"))
+                    .mapToLong(HlsMuxer::segmentNumber)).isNotEmpty().allMatch(n -> n > highestBefore);
         }
     }
 
