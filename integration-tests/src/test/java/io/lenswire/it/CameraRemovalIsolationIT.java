@@ -17,8 +17,12 @@ import io.lenswire.it.support.RtspServer;
 import io.lenswire.it.support.Wait;
 
 /**
- * Removing camera {@code a} must leave camera {@code x-a} alone: its queues were matched by the
- * removal pattern {@code seda://*-a} and stopped with camera a's.
+ * Removing camera {@code a} must leave cameras {@code x-a} and {@code b-a} working: the removal
+ * pattern {@code seda://*-a} matched their queue endpoints too and stopped and unregistered them.
+ * Covers a muxer running during the removal (b-a) and one started after it (x-a, whose queue
+ * endpoint had no consumer when it was removed), and analytics. With Camel 4.17 the SEDA queue
+ * reference counting kept video flowing even before the fix (this test passed then too; the
+ * endpoint registry damage is caught by CameraRoutesRemovalTest): it guards the behaviour.
  */
 class CameraRemovalIsolationIT {
 
@@ -31,12 +35,12 @@ class CameraRemovalIsolationIT {
         rtsp = RtspServer.start(null, "/cam=h264");
         app = LenswireProcess.start("removal", "--lenswire.playback.jwt-secrets[0]=" + HlsPlaybackIT.JWT_SECRET);
         api = app.api();
-        for (String id : List.of("a", "x-a")) {
+        for (String id : List.of("a", "x-a", "b-a")) {
             assertThat(api.postJson("/api/stream/cameras/add", "{\"camera_id\":\"" + id + "\",\"rtsp_url\":\""
-                    + rtsp.url("/cam") + "\",\"enable_analytics\":true}").status()).isEqualTo(201);
+                    + rtsp.url("/cam") + "\",\"enable_analytics\":" + !id.equals("b-a") + "}").status()).isEqualTo(201);
         }
-        Wait.until("both STREAMING", Duration.ofSeconds(20),
-                () -> api.state("a").equals("STREAMING") && api.state("x-a").equals("STREAMING"));
+        Wait.until("all STREAMING", Duration.ofSeconds(20), () -> List.of("a", "x-a", "b-a").stream()
+                .allMatch(id -> api.state(id).equals("STREAMING")));
     }
 
     @AfterAll
@@ -58,34 +62,46 @@ class CameraRemovalIsolationIT {
     }
 
     @Test
-    void removingAKeepsXAStreamingWithHlsAndAnalytics() {
+    void removingAKeepsTheOtherCamerasStreamingWithHlsAndAnalytics() {
         JsonNode sessionA = HlsPlaybackITSupport.create(api, "a", "viewer-a");
-        JsonNode sessionXa = HlsPlaybackITSupport.create(api, "x-a", "viewer-x-a");
-        for (JsonNode s : List.of(sessionA, sessionXa)) {
+        JsonNode sessionBa = HlsPlaybackITSupport.create(api, "b-a", "viewer-b-a");
+        for (JsonNode s : List.of(sessionA, sessionBa)) {
             Wait.until("a first playlist", Duration.ofSeconds(20), () -> fetch(s.path("hls_url").asText()).status() == 200);
         }
         Wait.until("x-a analysed", Duration.ofSeconds(30), () -> framesAnalysed("x-a") > 0);
 
         assertThat(api.delete("/api/stream/cameras/a").status()).isEqualTo(200);
         assertThat(api.state("a")).isEqualTo("ABSENT");
-        String hlsUrl = sessionXa.path("hls_url").asText();
-        List<String> before = segments(fetch(hlsUrl).body());
+        String hlsBa = sessionBa.path("hls_url").asText();
+        List<String> before = segments(fetch(hlsBa).body());
         long packets = api.camera("x-a").orElseThrow().path("packets_received").asLong();
         long frames = framesAnalysed("x-a");
 
-        Wait.until("x-a HLS writes new segments", Duration.ofSeconds(15), () -> {
-            Api.Response r = fetch(hlsUrl);
+        // b-a's muxer ran during the removal: it goes on writing
+        Wait.until("b-a HLS writes new segments", Duration.ofSeconds(15), () -> {
+            Api.Response r = fetch(hlsBa);
             return r.status() == 200 && segments(r.body()).stream().anyMatch(seg -> !before.contains(seg));
         });
+        assertNewestSegmentServed(hlsBa);
+
+        // x-a's muxer starts after the removal: its queue must still be the one ingest fills
+        String hlsXa = HlsPlaybackITSupport.create(api, "x-a", "viewer-x-a").path("hls_url").asText();
+        Wait.until("x-a first playlist after a's removal", Duration.ofSeconds(20), () -> fetch(hlsXa).status() == 200);
+        assertNewestSegmentServed(hlsXa);
+
+        Wait.until("x-a analysed on", Duration.ofSeconds(15), () -> framesAnalysed("x-a") > frames);
+        for (String id : List.of("x-a", "b-a")) {
+            assertThat(api.state(id)).as(id).isEqualTo("STREAMING");
+        }
+        assertThat(api.camera("x-a").orElseThrow().path("packets_received").asLong()).isGreaterThan(packets);
+        assertThat(api.get("/api/stream/health").json().path("analytics").path("cameras").asInt()).isEqualTo(1);
+    }
+
+    private static void assertNewestSegmentServed(String hlsUrl) {
         List<String> now = segments(fetch(hlsUrl).body());
-        String newest = now.get(now.size() - 1);
+        assertThat(now).isNotEmpty();
         String base = hlsUrl.substring(0, hlsUrl.indexOf("playlist.m3u8"));
         String token = hlsUrl.substring(hlsUrl.indexOf('?'));
-        assertThat(api.getBytes(base + newest + token).status()).as("newest segment of x-a").isEqualTo(200);
-        Wait.until("x-a analysed on", Duration.ofSeconds(15), () -> framesAnalysed("x-a") > frames);
-        assertThat(api.state("x-a")).isEqualTo("STREAMING");
-        assertThat(api.camera("x-a").orElseThrow().path("packets_received").asLong()).isGreaterThan(packets);
-        assertThat(api.camera("x-a").orElseThrow().path("packets_dropped").asLong()).as("x-a drops nothing").isZero();
-        assertThat(api.get("/api/stream/health").json().path("analytics").path("cameras").asInt()).isEqualTo(1);
+        assertThat(api.getBytes(base + now.get(now.size() - 1) + token).status()).as("newest segment of " + hlsUrl).isEqualTo(200);
     }
 }
