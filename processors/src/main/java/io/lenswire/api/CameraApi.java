@@ -15,6 +15,7 @@ import io.lenswire.ingest.CameraStatus;
 import io.lenswire.ingest.CameraStatusRegistry;
 import io.lenswire.ingest.StreamInfo;
 import io.lenswire.hls.HlsMuxer;
+import io.lenswire.hls.HlsMuxers;
 
 /** The camera endpoints under /api/stream: add, remove, status, health. */
 @Component("cameraApi")
@@ -23,8 +24,10 @@ public class CameraApi {
     private final CameraService cameras;
     private final CameraStatusRegistry statuses;
     private final JsonRequests requests;
+    private final HlsMuxers muxers;
 
-    public CameraApi(CameraService cameras, CameraStatusRegistry statuses, JsonRequests requests) {
+    public CameraApi(CameraService cameras, CameraStatusRegistry statuses, JsonRequests requests, HlsMuxers muxers) {
+        this.muxers = muxers;
         this.cameras = cameras;
         this.statuses = statuses;
         this.requests = requests;
@@ -73,9 +76,15 @@ public class CameraApi {
         long streaming = all.stream()
                 .filter(c -> statuses.find(c.id()).map(s -> s.state() == CameraState.STREAMING).orElse(false))
                 .count();
+        Map<String, String> hlsFailures = muxers.failures();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", streaming == all.size() ? "healthy" : "degraded");
+        body.put("status", streaming == all.size() && hlsFailures.isEmpty() ? "healthy" : "degraded");
         body.put("cameras", Map.of("total", all.size(), "streaming", streaming));
+        // a full or read-only data dir: video arrives but cannot be written for viewers
+        Map<String, Object> hls = new LinkedHashMap<>();
+        hls.put("status", hlsFailures.isEmpty() ? "healthy" : "degraded");
+        hls.put("failing", hlsFailures);
+        body.put("hls", hls);
         exchange.getMessage().setBody(body);
     }
 
@@ -101,6 +110,8 @@ public class CameraApi {
         StreamInfo.AudioInfo audio = stream == null ? null : stream.audio();
         m.put("audio_codec", audio == null ? null : audio.codec());
         m.put("audio_in_hls", audio == null ? null : HlsMuxer.carriesAudio(audio));
+        m.put("hls_state", muxers.state(camera.id()));
+        m.put("hls_error", muxers.failure(camera.id()).orElse(null));
         return m;
     }
 }

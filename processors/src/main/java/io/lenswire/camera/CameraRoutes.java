@@ -1,6 +1,9 @@
 package io.lenswire.camera;
 
+import java.util.List;
+
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -15,6 +18,8 @@ import io.lenswire.ingest.GopCacheRegistry;
 public class CameraRoutes {
 
     static final String TEMPLATE_ID = "camera";
+    /** The branch queues of routes/cameras.yaml: {@code seda:<branch>-<cameraId>}. */
+    private static final List<String> BRANCH_QUEUES = List.of("hls", "analytics");
 
     private final CamelContext camelContext;
     private final LenswireProperties properties;
@@ -54,9 +59,27 @@ public class CameraRoutes {
             camelContext.getRouteController().stopRoute(routeId);
             camelContext.removeRoute(routeId);
         }
-        camelContext.removeEndpoints("javacv://" + cameraId);
-        camelContext.removeEndpoints("seda://*-" + cameraId);
-        camelContext.removeEndpoints("seda://*-" + cameraId + "?*");
+        // exact URIs: a pattern such as seda://*-a also matched camera x-a's queues (and camera
+        // "events" matched seda:face-events), stopping another camera's or a fixed route's queue
+        for (Endpoint endpoint : List.copyOf(camelContext.getEndpoints())) {
+            if (isOwnEndpoint(endpoint.getEndpointBaseUri(), cameraId)) {
+                camelContext.removeEndpoint(endpoint);
+            }
+        }
         gopCaches.remove(cameraId);
+    }
+
+    /** True for the camera's own javacv: endpoint and branch queues, whatever their parameters. */
+    static boolean isOwnEndpoint(String endpointBaseUri, String cameraId) {
+        String uri = endpointBaseUri.replaceFirst("^([a-z]+):(//)?", "$1:");
+        if (uri.equals("javacv:" + cameraId)) {
+            return true;
+        }
+        for (String branch : BRANCH_QUEUES) {
+            if (uri.equals("seda:" + branch + "-" + cameraId)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

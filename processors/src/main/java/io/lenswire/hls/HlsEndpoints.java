@@ -61,6 +61,10 @@ public class HlsEndpoints implements PlaybackSessionListener {
         boolean streaming = statuses.find(cameraId).map(s -> s.state() == CameraState.STREAMING).orElse(false);
         Optional<String> playlist = files.playlist(cameraId, access.tokenQueryFor(exchange), streaming);
         if (playlist.isEmpty()) {
+            if (muxers.failure(cameraId).isPresent()) {
+                // the reason is in the camera status and health (for the operator), not here
+                throw new ApiException(503, "unavailable", "Video from this camera cannot be stored for playback right now; try again shortly");
+            }
             throw ApiException.notFound("No video from this camera yet; try again shortly");
         }
         respond(exchange, PLAYLIST_TYPE, "no-cache, no-store", playlist.get());

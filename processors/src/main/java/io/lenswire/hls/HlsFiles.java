@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -50,8 +50,8 @@ public class HlsFiles {
                     text = muxers.onCaptureClock(cameraId, text);
                     return Optional.of(queryToken == null ? text : withToken(text, queryToken));
                 }
-            } catch (NoSuchFileException e) {
-                // not written yet
+            } catch (FileSystemException e) {
+                // not written yet, or the directory is unusable now (its muxer reports why)
             }
             if (System.nanoTime() > deadline || !muxers.isRunning(cameraId)) {
                 return Optional.empty();
@@ -90,8 +90,8 @@ public class HlsFiles {
         }
         try {
             return Optional.of(Files.readAllBytes(muxers.directory(cameraId).resolve(name)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+        } catch (FileSystemException e) {
+            return Optional.empty(); // gone, or the directory is unusable now
         }
     }
 }

@@ -52,8 +52,14 @@ import io.lenswire.ingest.StreamInfo;
  * DTS does not increase (a shared RTSP stream may start mid-GOP with odd timestamps). A new
  * connection to the camera restarts the muxer on the same playlist with a discontinuity.
  *
- * <p>Thread-safety: not thread-safe; one owner thread (the camera's HLS route consumer) calls
- * {@link #write} and {@link #close}.
+ * <p>Output failures (unwritable directory, disk full) do not stop it: the failing output is
+ * closed, the reason kept in {@link #failure()} and logged once at WARN, and the output is opened
+ * again at the next key frame; the first packet written after that clears the failure.
+ *
+ * <p>Thread-safety: one writer thread (the camera's HLS route consumer) calls {@link #prime} and
+ * {@link #write}; {@link #close} may come from another thread (a stop whose route did not end in
+ * time) and waits for the write in hand, under the same lock, so native memory is never freed
+ * under a running write. After close, writes are ignored. {@link #failure()} is lock-free.
  */
 public final class HlsMuxer implements AutoCloseable {
 
@@ -86,7 +92,12 @@ public final class HlsMuxer implements AutoCloseable {
     private boolean headerWritten;
     /** Number of the first segment the current muxer context writes (FFmpeg numbers on across reconnects). */
     private long firstSegmentOfContext;
+    /** Highest segment number seen on disk: numbering goes on from it when the directory was lost. */
+    private long highestSegmentSeen = -1;
     private final CaptureClock captureClock = new CaptureClock();
+    private boolean closed;
+    /** Why the output fails now, or null while it works; read by health without the lock. */
+    private volatile String failure;
 
     public HlsMuxer(String cameraId, Path directory, HlsProperties settings) {
         this.cameraId = cameraId;
@@ -95,19 +106,28 @@ public final class HlsMuxer implements AutoCloseable {
     }
 
     /** Starts from a cached GOP: whatever of it belongs to the current connection. */
-    public void prime(List<EncodedPacket> gop) throws IOException {
+    public synchronized void prime(List<EncodedPacket> gop) throws IOException {
         for (EncodedPacket p : gop) {
             write(p);
         }
     }
 
-    public void write(EncodedPacket p) throws IOException {
+    public synchronized void write(EncodedPacket p) throws IOException {
+        if (closed) {
+            return;
+        }
         if (stream != p.stream()) {
             if (!p.isVideoKeyFrame()) {
-                droppedPackets++; // wait for a key frame of the new connection
+                droppedPackets++; // wait for a key frame of the new connection (or of a retry after a failure)
                 return;
             }
-            reopenFor(p.stream());
+            try {
+                reopenFor(p.stream());
+            } catch (IOException e) {
+                droppedPackets++;
+                failed(e.getMessage());
+                return;
+            }
         }
         boolean video = p.video();
         if (!video && audioOut < 0) {
@@ -159,25 +179,81 @@ public final class HlsMuxer implements AutoCloseable {
         ret = av_interleaved_write_frame(output, packet); // takes the packet's reference
         if (ret < 0) {
             droppedPackets++;
-            LOG.debug("camera {}: HLS write failed ({})", cameraId, ret);
+            rememberSegmentNumbers();
+            // the hls muxer may be half-way into a segment it could not open: start over at the
+            // next key frame on a fresh context instead of writing on into a broken one
+            closeOutput();
+            stream = null;
+            failed("cannot write HLS segments: " + errorText(ret));
             return;
         }
         writtenPackets++;
+        if (p.isVideoKeyFrame()) {
+            // segments are cut at key frames; by the time a failure is seen they may be gone
+            rememberSegmentNumbers();
+        }
+        if (failure != null) {
+            failure = null;
+            LOG.info("camera {}: HLS output recovered", cameraId);
+        }
     }
 
+    /** Keeps the reason; logs at WARN when the output starts failing, not for every failing packet or retry. */
+    private void failed(String reason) {
+        if (failure == null) {
+            LOG.warn("camera {}: HLS output failing, retrying at the next key frame: {}", cameraId, reason);
+        } else if (!reason.equals(failure)) {
+            LOG.debug("camera {}: HLS output still failing: {}", cameraId, reason);
+        }
+        failure = reason;
+    }
+
+    /** Why the HLS output fails now (e.g. "No space left on device"), or null while it works. */
+    public String failure() {
+        return failure;
+    }
+
+    private static String errorText(int code) {
+        byte[] buffer = new byte[256];
+        org.bytedeco.ffmpeg.global.avutil.av_strerror(code, buffer, buffer.length);
+        int end = 0;
+        while (end < buffer.length && buffer[end] != 0) {
+            end++;
+        }
+        return new String(buffer, 0, end, java.nio.charset.StandardCharsets.UTF_8) + " (" + code + ")";
+    }
+
+    /**
+     * Opens the output for a new connection (or again after a failure). {@code stream} is set only
+     * once the output is open: after a failed open the next key frame tries again, and no packet is
+     * ever written to a context that does not exist.
+     */
     private void reopenFor(StreamInfo info) throws IOException {
-        boolean continuing = output != null;
+        // continue the playlist (numbers rising, with a discontinuity) after any earlier output,
+        // also one that failed: a player holding the playlist must not see numbers restart
+        boolean continuing = openCount > 0;
         closeOutput();
+        stream = null;
+        try {
+            // made again when it went away (a full or read-only data dir cleaned up by an operator)
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            // the exception's text is the machine path: health and the API say what happened only
+            throw new IOException("cannot create the HLS directory (" + e.getClass().getSimpleName() + ")", e);
+        }
         firstSegmentOfContext = continuing ? highestSegmentNumber() + 1 : 0;
-        stream = info;
+        // a new directory has no playlist to append to: number on from the last segment seen
+        // rather than from 0, so that a player's media sequence never goes back
+        boolean renumber = continuing && !Files.exists(directory.resolve(PLAYLIST));
         originMicros = Long.MIN_VALUE;
         lastVideoDts = Long.MIN_VALUE;
         lastAudioDts = Long.MIN_VALUE;
-        openOutput(info, continuing);
+        openOutput(info, continuing, renumber ? firstSegmentOfContext : -1);
+        stream = info;
         openCount++;
     }
 
-    private void openOutput(StreamInfo info, boolean appendWithDiscontinuity) throws IOException {
+    private void openOutput(StreamInfo info, boolean appendWithDiscontinuity, long startNumber) throws IOException {
         output = new AVFormatContext(null);
         int ret = avformat_alloc_output_context2(output, null, "hls", directory.resolve(PLAYLIST).toString());
         if (ret < 0) {
@@ -227,6 +303,9 @@ public final class HlsMuxer implements AutoCloseable {
             if (appendWithDiscontinuity) {
                 flags += "+append_list+discont_start";
             }
+            if (startNumber >= 0) {
+                av_dict_set(options, "start_number", Long.toString(startNumber), 0);
+            }
             av_dict_set(options, "hls_flags", flags, 0);
             ret = avformat_write_header(output, options);
         } finally {
@@ -234,7 +313,7 @@ public final class HlsMuxer implements AutoCloseable {
         }
         if (ret < 0) {
             closeOutput();
-            throw new IOException("camera " + cameraId + ": cannot start HLS output (" + ret + ")");
+            throw new IOException("cannot start HLS output: " + errorText(ret));
         }
         headerWritten = true;
         if (packet == null) {
@@ -286,27 +365,38 @@ public final class HlsMuxer implements AutoCloseable {
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    /** The highest segment number in the directory, or -1: the closed context's last segment. */
+    /**
+     * The highest segment number in the directory or seen there before, or -1: the closed
+     * context's last segment.
+     */
     private long highestSegmentNumber() throws IOException {
         try (DirectoryStream<Path> segments = Files.newDirectoryStream(directory, "seg_*.m4s")) {
-            long highest = -1;
             for (Path segment : segments) {
-                highest = Math.max(highest, segmentNumber(segment.getFileName().toString()));
+                highestSegmentSeen = Math.max(highestSegmentSeen, segmentNumber(segment.getFileName().toString()));
             }
-            return highest;
+            return highestSegmentSeen;
         }
     }
 
-    public long droppedPackets() {
+    /** Before giving up a failing output: its segments may be gone by the time it reopens. */
+    private void rememberSegmentNumbers() {
+        try {
+            highestSegmentNumber();
+        } catch (IOException e) {
+            // the directory is already unusable: keep what was seen before
+        }
+    }
+
+    public synchronized long droppedPackets() {
         return droppedPackets;
     }
 
-    public long writtenPackets() {
+    public synchronized long writtenPackets() {
         return writtenPackets;
     }
 
     /** How many times the output was (re)opened: 1 + reconnects seen. */
-    public int openCount() {
+    public synchronized int openCount() {
         return openCount;
     }
 
@@ -315,7 +405,8 @@ public final class HlsMuxer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         closeOutput();
         if (packet != null) {
             av_packet_free(packet);

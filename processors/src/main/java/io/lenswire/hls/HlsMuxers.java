@@ -1,12 +1,13 @@
 package io.lenswire.hls;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -146,7 +147,10 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
             deleteTree(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // started anyway: the muxer reports the failure (camera status, health) and retries
+            // at every key frame, so playback comes back by itself once the disk is writable
+            LOG.warn("camera {}: cannot prepare the HLS directory ({}); the muxer retries", cameraId,
+                    e.getClass().getSimpleName());
         }
         running.put(cameraId, new Slot(new HlsMuxer(cameraId, dir, settings)));
         try {
@@ -162,6 +166,33 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     String onCaptureClock(String cameraId, String playlist) {
         Slot slot = running.get(cameraId);
         return slot == null ? playlist : slot.muxer.captureClock().correct(playlist);
+    }
+
+    /** {@code stopped}, {@code running}, or {@code failing} (its output cannot be written; see {@link #failure}). */
+    public String state(String cameraId) {
+        Slot slot = running.get(cameraId);
+        if (slot == null || slot.stopping) {
+            return "stopped";
+        }
+        return slot.muxer.failure() == null ? "running" : "failing";
+    }
+
+    /** Why the camera's running muxer cannot write, if it cannot. */
+    public Optional<String> failure(String cameraId) {
+        Slot slot = running.get(cameraId);
+        return slot == null || slot.stopping ? Optional.empty() : Optional.ofNullable(slot.muxer.failure());
+    }
+
+    /** The cameras whose muxer cannot write now, with the reason, by camera id. */
+    public Map<String, String> failures() {
+        Map<String, String> failing = new TreeMap<>();
+        running.forEach((id, slot) -> {
+            String reason = slot.stopping ? null : slot.muxer.failure();
+            if (reason != null) {
+                failing.put(id, reason);
+            }
+        });
+        return failing;
     }
 
     public boolean isRunning(String cameraId) {

@@ -15,15 +15,18 @@ public class JavacvComponent extends DefaultComponent {
     private final CameraSourceResolver resolver;
     private final CameraStatusRegistry statuses;
     private final IngestLimits limits;
+    private final SourceInterrupts interrupts;
 
-    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses) {
-        this(resolver, statuses, new IngestLimits());
+    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, SourceInterrupts interrupts) {
+        this(resolver, statuses, new IngestLimits(), interrupts);
     }
 
-    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, IngestLimits limits) {
+    public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, IngestLimits limits,
+                           SourceInterrupts interrupts) {
         this.resolver = resolver;
         this.statuses = statuses;
         this.limits = limits;
+        this.interrupts = interrupts;
     }
 
     @Override
@@ -38,6 +41,10 @@ public class JavacvComponent extends DefaultComponent {
 
     CameraSourceResolver resolver() {
         return resolver;
+    }
+
+    SourceInterrupts interrupts() {
+        return interrupts;
     }
 
     CameraStatusRegistry statuses() {

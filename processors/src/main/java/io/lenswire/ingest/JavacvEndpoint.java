@@ -75,7 +75,7 @@ public class JavacvEndpoint extends DefaultEndpoint {
         String address = url != null ? url : ((JavacvComponent) getComponent()).resolver().streamUrl(cameraId)
                 .orElseThrow(() -> new IllegalStateException("camera " + cameraId + " is not configured"));
         JavacvComponent component = (JavacvComponent) getComponent();
-        return new LibavPacketSource(cameraId, address, sourceOptions(), generation,
+        return new LibavPacketSource(cameraId, address, sourceOptions(), generation, component.interrupts(),
                 () -> component.statuses().find(cameraId).ifPresent(CameraStatus::dropped));
     }
 

@@ -20,19 +20,16 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
-import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 import io.lenswire.camera.CameraHosts;
@@ -56,7 +53,11 @@ final class LibavPacketSource implements PacketSource {
     private final String url;
     private final SourceOptions options;
     private final long generation;
-    private final DeadlineInterrupt interrupt = new DeadlineInterrupt();
+    private final SourceInterrupts interrupts;
+    private volatile SourceInterrupts.Deadline interrupt;
+    private volatile boolean aborted;
+    /** Set while connecting (libavformat follows redirects only then); read by the interrupt callback. */
+    private volatile RedirectGuard redirects;
     private final Runnable oversizedDropped;
     private boolean warnedOversized;
 
@@ -72,12 +73,14 @@ final class LibavPacketSource implements PacketSource {
     private long paceStartNanos;
     private long openStartedNanos;
 
-    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation) {
-        this(cameraId, url, options, generation, () -> { });
+    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation, SourceInterrupts interrupts) {
+        this(cameraId, url, options, generation, interrupts, () -> { });
     }
 
     /** @param oversizedDropped told of every packet dropped for being larger than {@code options.maxPacketBytes()} */
-    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation, Runnable oversizedDropped) {
+    LibavPacketSource(String cameraId, String url, SourceOptions options, long generation, SourceInterrupts interrupts,
+                      Runnable oversizedDropped) {
+        this.interrupts = interrupts;
         this.cameraId = cameraId;
         this.url = url;
         this.options = options;
@@ -97,8 +100,15 @@ final class LibavPacketSource implements PacketSource {
                 throw new IOException(NOT_ALLOWED + ": its host " + refused.get());
             }
         }
+        if (aborted) {
+            throw new IOException("stopped");
+        }
+        interrupt = interrupts.register();
+        if (aborted) {
+            interrupt.abort(); // abort() came between the check and the registration
+        }
         context = avformat_alloc_context();
-        context.interrupt_callback().callback(interrupt);
+        interrupt.attachTo(context);
         AVDictionary dict = new AVDictionary(null);
         try {
             // every nested open (RTP, TLS, a redirect's new connection) inherits this list
@@ -108,7 +118,9 @@ final class LibavPacketSource implements PacketSource {
                 av_dict_set(dict, "timeout", Long.toString(options.readTimeout().toNanos() / 1000), 0);
             }
             interrupt.arm(options.connectTimeout());
-            interrupt.redirects = host == null ? null : new RedirectGuard(context, host, options.redirectsToOtherHosts());
+            RedirectGuard guard = host == null ? null : new RedirectGuard(context, host, options.redirectsToOtherHosts());
+            redirects = guard;
+            interrupt.guard(guard == null ? null : guard::refused);
             openStartedNanos = System.nanoTime();
             int ret = avformat_open_input(context, url, null, dict);
             if (ret < 0) {
@@ -121,7 +133,8 @@ final class LibavPacketSource implements PacketSource {
             }
         } finally {
             av_dict_free(dict);
-            interrupt.redirects = null; // libavformat redirects only while connecting
+            redirects = null; // libavformat redirects only while connecting
+            interrupt.guard(null);
         }
         info = describeStreams();
         packet = av_packet_alloc();
@@ -225,7 +238,7 @@ final class LibavPacketSource implements PacketSource {
             long due = paceStartNanos + (micros - firstDtsMicros) * 1000;
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
-                if (interrupt.aborted) {
+                if (aborted) {
                     throw new IOException("stopped");
                 }
                 LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
@@ -243,12 +256,16 @@ final class LibavPacketSource implements PacketSource {
 
     @Override
     public void abort() {
-        interrupt.aborted = true;
+        aborted = true;
+        SourceInterrupts.Deadline d = interrupt;
+        if (d != null) {
+            d.abort();
+        }
     }
 
     @Override
     public void close() {
-        interrupt.aborted = true;
+        abort();
         if (packet != null) {
             av_packet_free(packet);
             packet = null;
@@ -257,16 +274,19 @@ final class LibavPacketSource implements PacketSource {
             avformat_close_input(context);
             context = null;
         }
-        interrupt.close();
+        if (interrupt != null) {
+            interrupt.close(); // after the context: its close may still poll the callback
+            interrupt = null;
+        }
     }
 
     private IOException failure(String what, int code) {
-        if (interrupt.aborted) {
+        if (aborted) {
             return new IOException("stopped");
         }
-        RedirectGuard redirects = interrupt.redirects;
-        if (redirects != null && redirects.refusal != null) {
-            return new IOException(what + ": " + redirects.refusal);
+        RedirectGuard guard = redirects;
+        if (guard != null && guard.refusal != null) {
+            return new IOException(what + ": " + guard.refusal);
         }
         if (interrupt.expired() || silentForReadTimeout()) {
             return new IOException(what + ": timed out (no answer)");
@@ -362,30 +382,6 @@ final class LibavPacketSource implements PacketSource {
                 }
             }
             return refusal != null;
-        }
-    }
-
-    /**
-     * libavformat polls this during every blocking call: returning 1 makes the call fail with
-     * AVERROR_EXIT. A deadline per call bounds hangs; {@code aborted} ends them on stop.
-     */
-    private static final class DeadlineInterrupt extends AVIOInterruptCB.Callback_Pointer {
-        volatile boolean aborted;
-        volatile RedirectGuard redirects;
-        private volatile long deadlineNanos;
-
-        void arm(Duration timeout) {
-            deadlineNanos = System.nanoTime() + timeout.toNanos();
-        }
-
-        boolean expired() {
-            return System.nanoTime() - deadlineNanos > 0;
-        }
-
-        @Override
-        public int call(Pointer opaque) {
-            RedirectGuard guard = redirects;
-            return aborted || expired() || (guard != null && guard.refused()) ? 1 : 0;
         }
     }
 }

@@ -7,7 +7,8 @@ public final class PacketSources {
     }
 
     /** A libavformat source for {@code url}; call {@link PacketSource#open()} next. */
-    public static PacketSource open(String cameraId, String url, SourceOptions options, long generation) {
-        return new LibavPacketSource(cameraId, url, options, generation);
+    public static PacketSource open(String cameraId, String url, SourceOptions options, long generation,
+                                    SourceInterrupts interrupts) {
+        return new LibavPacketSource(cameraId, url, options, generation, interrupts);
     }
 }

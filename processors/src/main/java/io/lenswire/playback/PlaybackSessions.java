@@ -30,9 +30,11 @@ import io.lenswire.config.LenswireProperties;
  *
  * <p>Thread-safety: all methods may be called from any thread. Reads ({@link #find},
  * {@link #live}, {@link #hasLiveSession}) take no lock; a change that fires a
- * {@link PlaybackSessionListener} event takes one global lock so that events keep one order (see
- * the listener's contract). The HLS hot path ({@link #recordRequest} on a PLAYING session) fires no
- * event and takes no lock.
+ * {@link PlaybackSessionListener} event takes its camera's lock, held while the change is made and
+ * announced, so that one camera's events keep one order (see the listener's contract). It is a
+ * lock per camera, not one for all: a listener may wait for that camera's muxer to stop (up to its
+ * stop timeout), and with one global lock every other camera's session starts waited too. The HLS
+ * hot path ({@link #recordRequest} on a PLAYING session) fires no event and takes no lock.
  */
 @Component
 public class PlaybackSessions implements AutoCloseable {
@@ -45,8 +47,11 @@ public class PlaybackSessions implements AutoCloseable {
     private final Clock clock;
     private final Supplier<List<PlaybackSessionListener>> listeners;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    /** Held while a change that fires an event is made and announced. */
-    private final Object events = new Object();
+    /**
+     * One lock per camera with a session change under way, held while a change that fires an
+     * event is made and announced; an entry lives only while someone holds or waits for it.
+     */
+    private final Map<String, CameraLock> cameraLocks = new ConcurrentHashMap<>();
     /** Held while checking room and adding, so that the bound is never overshot. */
     private final Object creation = new Object();
     private final ScheduledExecutorService sweeper;
@@ -133,15 +138,20 @@ public class PlaybackSessions implements AutoCloseable {
         if (sessionId == null) {
             return Optional.empty();
         }
-        synchronized (events) {
+        Session current = sessions.get(sessionId);
+        if (current == null) {
+            return Optional.empty();
+        }
+        return underCameraLock(current.cameraId(), () -> {
+            // a session's camera never changes, so the lock taken is the one of the session removed
             Session removed = sessions.remove(sessionId);
             if (removed == null) {
-                return Optional.empty();
+                return Optional.<Session>empty();
             }
             boolean wasLive = removed.isLive(now());
             Session ended = announceEnd(removed);
-            return wasLive ? Optional.of(ended) : Optional.empty();
-        }
+            return wasLive ? Optional.of(ended) : Optional.<Session>empty();
+        });
     }
 
     /** Ends every session of a camera (it is being removed). */
@@ -178,13 +188,14 @@ public class PlaybackSessions implements AutoCloseable {
         Instant now = now();
         int removed = 0;
         for (Session s : sessions.values()) {
-            if (!s.isLive(now)) {
-                synchronized (events) {
-                    if (sessions.remove(s.id(), s)) {
-                        announceEnd(s);
-                        removed++;
-                    }
+            if (!s.isLive(now) && underCameraLock(s.cameraId(), () -> {
+                if (sessions.remove(s.id(), s)) {
+                    announceEnd(s);
+                    return true;
                 }
+                return false;
+            })) {
+                removed++;
             }
         }
         return removed;
@@ -223,7 +234,7 @@ public class PlaybackSessions implements AutoCloseable {
             }
             return update(sessionId, s -> s.withLastRequestAt(now)).map(Change::after);
         }
-        synchronized (events) {
+        return underCameraLock(current.cameraId(), () -> {
             Optional<Change> change = update(sessionId, s -> {
                 Session playing = s.withState(Session.State.PLAYING);
                 return request ? playing.withLastRequestAt(now()) : playing;
@@ -231,7 +242,32 @@ public class PlaybackSessions implements AutoCloseable {
             change.filter(c -> c.before().state() == Session.State.CREATED)
                     .ifPresent(c -> notify(c.after(), true));
             return change.map(Change::after);
+        });
+    }
+
+    /**
+     * Runs {@code action} holding the camera's lock. The entry is counted by its users (changed
+     * only inside {@code compute}, atomic per key) and removed by the last one, so the map holds
+     * only cameras with a change under way, however many camera ids come and go.
+     */
+    private <T> T underCameraLock(String cameraId, Supplier<T> action) {
+        CameraLock lock = cameraLocks.compute(cameraId, (id, l) -> {
+            CameraLock held = l == null ? new CameraLock() : l;
+            held.users++;
+            return held;
+        });
+        try {
+            synchronized (lock) {
+                return action.get();
+            }
+        } finally {
+            cameraLocks.computeIfPresent(cameraId, (id, l) -> --l.users == 0 ? null : l);
         }
+    }
+
+    /** Guarded by {@link #cameraLocks}' per-key atomicity. */
+    private static final class CameraLock {
+        int users;
     }
 
     /** Applies a change to a live session atomically; empty when the session is absent or not live. */
@@ -248,7 +284,7 @@ public class PlaybackSessions implements AutoCloseable {
         return before[0] == null ? Optional.empty() : Optional.of(new Change(before[0], after));
     }
 
-    /** Call holding {@code events}, after removing the session from the map. */
+    /** Call holding the session's camera lock, after removing the session from the map. */
     private Session announceEnd(Session removed) {
         Session ended = removed.withState(Session.State.ENDED);
         if (removed.state() == Session.State.PLAYING) {

@@ -20,6 +20,7 @@ import io.lenswire.ingest.DemoClip;
 import io.lenswire.ingest.EncodedPacket;
 import io.lenswire.ingest.PacketSources;
 import io.lenswire.ingest.PacketSource;
+import io.lenswire.ingest.SourceInterrupts;
 import io.lenswire.ingest.SourceOptions;
 
 /** Real libavformat remux of the demo clip into fMP4 HLS, checked by reading the playlist and with ffprobe. */
@@ -28,6 +29,7 @@ class HlsMuxerTest {
     @TempDir
     static Path dataDir;
     private static Path clip;
+    private static final SourceInterrupts INTERRUPTS = new SourceInterrupts();
 
     @BeforeAll
     static void makeClip() throws IOException {
@@ -36,7 +38,7 @@ class HlsMuxerTest {
 
     private static PacketSource loopingClip() throws IOException {
         PacketSource source = PacketSources.open("t", clip.toString(),
-                new SourceOptions("tcp", Duration.ofSeconds(5), Duration.ofSeconds(5), true, false), 1);
+                new SourceOptions("tcp", Duration.ofSeconds(5), Duration.ofSeconds(5), true, false), 1, INTERRUPTS);
         source.open();
         return source;
     }

@@ -19,6 +19,7 @@ class LibavPacketSourceTest {
     @TempDir
     static Path dataDir;
     private static Path clip;
+    private static final SourceInterrupts INTERRUPTS = new SourceInterrupts();
 
     @BeforeAll
     static void makeClip() throws IOException {
@@ -31,7 +32,7 @@ class LibavPacketSourceTest {
 
     @Test
     void readsEncodedPacketsWithStreamInfo() throws IOException {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 7)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 7, INTERRUPTS)) {
             StreamInfo info = source.open();
             assertThat(info.codec()).isEqualTo("h264");
             assertThat(info.width()).isEqualTo(DemoClip.WIDTH);
@@ -53,7 +54,7 @@ class LibavPacketSourceTest {
 
     @Test
     void loopingKeepsTimestampsRising() throws IOException {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, false), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, false), 1, INTERRUPTS)) {
             source.open();
             long last = Long.MIN_VALUE;
             int frames = DemoClip.FPS * DemoClip.SECONDS * 2 + 10;
@@ -68,7 +69,7 @@ class LibavPacketSourceTest {
 
     @Test
     void realtimePacingFollowsTheClock() throws IOException {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, true), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, true), 1, INTERRUPTS)) {
             source.open();
             long start = System.nanoTime();
             for (int i = 0; i < DemoClip.FPS + 1; i++) {
@@ -81,7 +82,7 @@ class LibavPacketSourceTest {
 
     @Test
     void abortEndsAPacedReadFromAnotherThread() throws Exception {
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, true), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(true, true), 1, INTERRUPTS)) {
             source.open();
             new Thread(() -> {
                 try {
@@ -103,7 +104,7 @@ class LibavPacketSourceTest {
 
     @Test
     void refusedConnectionFailsFastWithoutTheAddress() {
-        try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://user:secret@127.0.0.1:9/x", options(false, false), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://user:secret@127.0.0.1:9/x", options(false, false), 1, INTERRUPTS)) {
             assertThatThrownBy(source::open).isInstanceOf(IOException.class)
                     .hasMessageContaining("could not open")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
@@ -116,11 +117,11 @@ class LibavPacketSourceTest {
         java.nio.file.Files.writeString(dataDir.resolve("list.txt"), "file '" + clip + "'\n");
         for (String address : new String[] {"file:" + clip, "file://" + clip, "concat:" + clip + "|" + clip, "subfile:,start,0,end,100,:" + clip,
                 "pipe:0", "data:video/mp4;base64,AAAA", "http://127.0.0.1:9/x.mp4", "async:file:" + clip, "cache:file:" + clip}) {
-            try (LibavPacketSource source = new LibavPacketSource("t", address, options(false, false), 1)) {
+            try (LibavPacketSource source = new LibavPacketSource("t", address, options(false, false), 1, INTERRUPTS)) {
                 assertThatThrownBy(source::open).as(address).isInstanceOf(IOException.class);
             }
         }
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 1, INTERRUPTS)) {
             assertThat(source.open().codec()).as("the plain path still opens").isEqualTo("h264");
         }
     }
@@ -128,7 +129,7 @@ class LibavPacketSourceTest {
     @Test
     void packetsOverTheSizeLimitAreDroppedAndCountedNotCopied() throws IOException {
         List<Integer> sizes = new ArrayList<>();
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 1)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), options(false, false), 1, INTERRUPTS)) {
             source.open();
             EncodedPacket p;
             while ((p = source.read()) != null) {
@@ -141,7 +142,7 @@ class LibavPacketSourceTest {
         SourceOptions limited = new SourceOptions("tcp", Duration.ofSeconds(5), Duration.ofSeconds(5), false, false, limit, false);
         java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
         int passed = 0;
-        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), limited, 1, dropped::incrementAndGet)) {
+        try (LibavPacketSource source = new LibavPacketSource("t", clip.toString(), limited, 1, INTERRUPTS, dropped::incrementAndGet)) {
             source.open();
             EncodedPacket p;
             while ((p = source.read()) != null) {
@@ -156,7 +157,7 @@ class LibavPacketSourceTest {
     @Test
     void aLinkLocalCameraIsRefusedBeforeAnyConnect() {
         for (String address : new String[] {"rtsp://169.254.169.254/x", "rtsp://2852039166/x", "rtsp://[::ffff:169.254.169.254]/x"}) {
-            try (LibavPacketSource source = new LibavPacketSource("t", address, options(false, false), 1)) {
+            try (LibavPacketSource source = new LibavPacketSource("t", address, options(false, false), 1, INTERRUPTS)) {
                 assertThatThrownBy(source::open).as(address).hasMessageContaining(LibavPacketSource.NOT_ALLOWED);
             }
         }
@@ -168,7 +169,7 @@ class LibavPacketSourceTest {
             String target = "rtsp://127.0.0.2:" + other.port() + "/elsewhere";
             camera.location = target;
             SourceOptions strict = new SourceOptions("tcp", Duration.ofSeconds(3), Duration.ofSeconds(3), false, false, 0, false);
-            try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://127.0.0.1:" + camera.port() + "/cam", strict, 1)) {
+            try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://127.0.0.1:" + camera.port() + "/cam", strict, 1, INTERRUPTS)) {
                 assertThatThrownBy(source::open).hasMessageContaining("redirected to another host");
             }
             assertThat(camera.requests.get()).as("the camera was asked").isPositive();
@@ -176,13 +177,13 @@ class LibavPacketSourceTest {
             assertThat(other.received()).as("bytes the other host got").isEmpty();
 
             SourceOptions lenient = new SourceOptions("tcp", Duration.ofSeconds(3), Duration.ofSeconds(3), false, false, 0, true);
-            try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://127.0.0.1:" + camera.port() + "/cam", lenient, 1)) {
+            try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://127.0.0.1:" + camera.port() + "/cam", lenient, 1, INTERRUPTS)) {
                 assertThatThrownBy(source::open).isInstanceOf(IOException.class); // the other host never answers
             }
             assertThat(other.received()).as("allowed: the request went to the other host").contains("OPTIONS " + target);
 
             camera.location = "rtsp://169.254.169.254/x"; // never, even when other hosts are allowed
-            try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://127.0.0.1:" + camera.port() + "/cam", lenient, 1)) {
+            try (LibavPacketSource source = new LibavPacketSource("t", "rtsp://127.0.0.1:" + camera.port() + "/cam", lenient, 1, INTERRUPTS)) {
                 assertThatThrownBy(source::open).hasMessageContaining("link-local");
             }
         }
