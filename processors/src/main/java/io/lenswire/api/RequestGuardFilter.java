@@ -113,7 +113,8 @@ public class RequestGuardFilter extends OncePerRequestFilter {
                 throw new ApiException(413, "payload_too_large", "The upload is larger than " + (maxMultipartBytes / (1024 * 1024)) + " MB in total");
             }
             parts = UploadParts.parse(request, maxMultipartBytes);
-            chain.doFilter(request, response);
+            // the body is in the parts now; Camel's binding, which reads a body of its own, gets none
+            chain.doFilter(new BufferedBodyRequest(request, new byte[0]), response);
         } catch (ApiException e) {
             reject(response, e);
         } finally {
