@@ -75,6 +75,11 @@ public class RequestGuardFilter extends OncePerRequestFilter {
             return;
         }
         String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase();
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            reject(response, new ApiException(415, "unsupported_media_type", "Send the body uncompressed: Content-Encoding is not supported"));
+            return;
+        }
         if (type.startsWith("multipart/form-data") && "POST".equals(request.getMethod())
                 && RequestPaths.MULTIPART.matcher(routed).matches()) {
             upload(admitted, response, chain, type);
@@ -127,10 +132,6 @@ public class RequestGuardFilter extends OncePerRequestFilter {
     private HttpServletRequest bufferedBody(HttpServletRequest request, String type) throws IOException {
         if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
             throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
-        }
-        String encoding = request.getHeader("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
-            throw new ApiException(415, "unsupported_media_type", "Send the body uncompressed: Content-Encoding is not supported");
         }
         if (request.getContentLengthLong() > JsonRequests.MAX_BODY_BYTES) {
             throw tooLarge();
