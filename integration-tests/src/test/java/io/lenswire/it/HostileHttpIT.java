@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,6 +42,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lenswire.it.support.Api;
 import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.RawHttp;
+import io.lenswire.it.support.Wait;
 
 /**
  * Hostile HTTP against every endpoint of one server: other spellings of the API's paths, credentials
@@ -462,6 +464,9 @@ class HostileHttpIT {
         } finally {
             enrolled.forEach(id -> assertThat(api.delete("/api/faces/" + id).status()).isEqualTo(200));
         }
+        // the last request's parts go when it ends, which is just after its answer reached us
+        Wait.until("the servlet temp dir as before the uploads", Duration.ofSeconds(10),
+                () -> java.util.Arrays.equals(tempDirUsage(), before));
         assertThat(tempDirUsage()).as("files and bytes under the servlet temp dir").containsExactly(before);
     }
 
@@ -560,7 +565,7 @@ class HostileHttpIT {
         }
     }
 
-    /** A token for the session signed with the server's secret, with its own exp (and a jti of its own). */
+    /** The session's current token with another exp (iat and nbf 10 minutes before it), signed with the server's secret. */
     private static String forged(Session s, Instant exp) {
         String[] parts = s.token().split("\\.");
         JsonNode claims;
@@ -669,7 +674,7 @@ class HostileHttpIT {
     }
 
     /** Files and bytes under the Tomcat base dir (the servlet temp dir and the multipart location are in it). */
-    private static long[] tempDirUsage() throws IOException {
+    private static long[] tempDirUsage() {
         try (Stream<Path> all = Files.walk(tomcatDir)) {
             List<Path> files = all.filter(Files::isRegularFile).toList();
             long bytes = 0;
@@ -677,6 +682,8 @@ class HostileHttpIT {
                 bytes += Files.size(f);
             }
             return new long[] {files.size(), bytes};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a file deleted while counted: counted again by the caller's wait
         }
     }
 

@@ -110,6 +110,7 @@ public class RequestGuardFilter extends OncePerRequestFilter {
     private void upload(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String type)
             throws ServletException, IOException {
         Collection<Part> parts = null;
+        boolean handedOver = false;
         try {
             if (!type.contains("boundary=")) {
                 throw ApiException.badRequest("multipart/form-data needs a boundary parameter");
@@ -120,11 +121,18 @@ public class RequestGuardFilter extends OncePerRequestFilter {
             parts = UploadParts.parse(request, maxMultipartBytes);
             // the body is in the parts now; Camel's binding, which reads a body of its own, gets none
             chain.doFilter(new BufferedBodyRequest(request, new byte[0]), response);
+            if (request.isAsyncStarted()) {
+                // platform-http answers asynchronously: the route reads the parts after this returns
+                request.getAsyncContext().addListener(UploadParts.deleteWhenDone(parts));
+                handedOver = true;
+            }
         } catch (ApiException e) {
             reject(response, e);
         } finally {
             // the container deletes them too when it recycles the request; this does not depend on it
-            UploadParts.deleteAll(parts);
+            if (!handedOver) {
+                UploadParts.deleteAll(parts);
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
@@ -51,6 +53,31 @@ final class UploadParts {
                 LOG.warn("could not delete the temp file of upload part '{}': {}", ApiException.printable(part.getName()), e.toString());
             }
         }
+    }
+
+    /** Deletes the parts' temp files when an asynchronously answered request ends, however it ends. */
+    static AsyncListener deleteWhenDone(Collection<Part> parts) {
+        return new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                deleteAll(parts);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                deleteAll(parts);
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                deleteAll(parts);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                event.getAsyncContext().addListener(this); // a restarted async cycle still ends the request
+            }
+        };
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
