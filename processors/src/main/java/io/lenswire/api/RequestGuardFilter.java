@@ -92,9 +92,7 @@ public class RequestGuardFilter extends OncePerRequestFilter {
             reject(response, e);
             return;
         }
-        if (buffered != null) {
-            chain.doFilter(buffered, response);
-        }
+        chain.doFilter(buffered, response);
     }
 
     private static void checkPathShape(String raw, String routed) {
@@ -136,7 +134,7 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         }
     }
 
-    /** The request with its body read into memory; null when it was refused (the answer is written). */
+    /** The request with its body read into memory, within the API's limit; a 4xx {@link ApiException} otherwise. */
     private HttpServletRequest bufferedBody(HttpServletRequest request, String type) throws IOException {
         if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
             throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
