@@ -677,7 +677,7 @@ public final class EventsBench {
                 int rf = f.got.size();
                 String prometheus;
                 try {
-                    prometheus = api.send(api.request("/actuator/prometheus").GET().build()).body();
+                    prometheus = api.get("/actuator/prometheus").body();
                 } catch (RuntimeException e) {
                     prometheus = "";
                 }
@@ -720,7 +720,7 @@ public final class EventsBench {
     }
 
     private static String prometheus(Api api) {
-        return api.send(api.request("/actuator/prometheus").GET().build()).body();
+        return api.get("/actuator/prometheus").body();
     }
 
     /**

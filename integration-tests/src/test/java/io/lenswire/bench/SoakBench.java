@@ -163,7 +163,7 @@ public final class SoakBench {
     private static long[] sample(LenswireProcess app, Api api, int cameras, long start, Map<String, AtomicLong> errors, AtomicLong requests) {
         long minute = Math.round((System.nanoTime() - start) / 60e9);
         long heap = 0;
-        String prometheus = api.send(api.request("/actuator/prometheus").GET().build()).body();
+        String prometheus = api.get("/actuator/prometheus").body(); // with the API key
         for (String line : prometheus.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -213,7 +213,7 @@ public final class ViewersBench {
         double wall = (System.nanoTime() - wall0) / 1e9;
         double serverCpu = (cpuTicks(serverPid) - serverCpu0) / 100.0 / wall * 100;
         double clientCpu = (cpuTicks(ProcessHandle.current().pid()) - clientCpu0) / 100.0 / wall * 100;
-        String prometheus = api.send(api.request("/actuator/prometheus").GET().build()).body();
+        String prometheus = api.get("/actuator/prometheus").body();
         String status = api.get("/api/stream/cameras/status").body();
 
         JwtCost jwt = jwtCost(token);

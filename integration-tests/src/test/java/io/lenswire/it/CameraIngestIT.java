@@ -63,7 +63,9 @@ class CameraIngestIT {
         Wait.until("bitrate measured", Duration.ofSeconds(6), () -> api.camera("h264").orElseThrow().path("bitrate_kbps").asLong() > 100);
         assertThat(rtsp.describes("/h264")).as("RTSP sessions opened for /h264").isEqualTo(1);
 
-        String metrics = api.send(api.request("/actuator/prometheus").GET().build()).body(); // public, no key
+        // behind the API key by default (lenswire.http.public-actuator)
+        assertThat(api.getStatusCode("/actuator/prometheus")).as("Prometheus without the key").isEqualTo(401);
+        String metrics = api.get("/actuator/prometheus").body();
         assertThat(metric(metrics, "lenswire_camera_packets_total{camera=\"h264\"")).isGreaterThan(25);
         assertThat(metric(metrics, "lenswire_camera_bytes_total{camera=\"h264\"")).isGreaterThan(10_000);
         assertThat(metric(metrics, "lenswire_camera_state{camera=\"h264\"")).as("STREAMING").isEqualTo(1);

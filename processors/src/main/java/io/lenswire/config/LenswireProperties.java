@@ -106,8 +106,10 @@ public class LenswireProperties {
          * one after a token lifetime. Empty: a random secret per start (tokens die on restart).
          */
         private List<String> jwtSecrets = new ArrayList<>();
-        /** Lifetime of a token and of its session; refresh extends both. */
+        /** Lifetime of a token and of its session; refresh extends both, up to {@link #maxSessionLifetime}. */
         private Duration tokenTtl = Duration.ofMinutes(30);
+        /** A session ends this long after create-session, however often it is refreshed. */
+        private Duration maxSessionLifetime = Duration.ofHours(12);
         /** How often expired sessions are removed and their listeners told. */
         private Duration sessionSweepInterval = Duration.ofSeconds(30);
         /** Upper bound of live sessions; create-session answers 429 beyond it. */
@@ -119,6 +121,8 @@ public class LenswireProperties {
         public void setJwtSecrets(List<String> jwtSecrets) { this.jwtSecrets = jwtSecrets; }
         public Duration getTokenTtl() { return tokenTtl; }
         public void setTokenTtl(Duration tokenTtl) { this.tokenTtl = tokenTtl; }
+        public Duration getMaxSessionLifetime() { return maxSessionLifetime; }
+        public void setMaxSessionLifetime(Duration d) { this.maxSessionLifetime = d; }
         public Duration getSessionSweepInterval() { return sessionSweepInterval; }
         public void setSessionSweepInterval(Duration d) { this.sessionSweepInterval = d; }
         public int getMaxSessions() { return maxSessions; }

@@ -71,10 +71,16 @@ public class PlaybackApi {
         exchange.getMessage().setBody(body);
     }
 
-    /** POST {session_id}/refresh: extends the session by the token TTL and returns a new token for it. */
+    /**
+     * POST {session_id}/refresh: extends the session by the token TTL (never past its maximum
+     * lifetime) and returns a new token for it; the session's previous token stops working.
+     */
     public void refresh(Exchange exchange) {
         Caller caller = authorize(exchange);
-        Session session = sessions.extend(caller.session().id()).orElseThrow(PlaybackErrors::noSession);
+        // a token caller refreshes only while its token is still the session's (two refreshes with one token: one wins)
+        String presented = caller.bearerToken() == null ? null : caller.session().tokenId();
+        Session session = sessions.refresh(caller.session().id(), presented).orElseThrow(() ->
+                sessions.find(caller.session().id()).isPresent() ? PlaybackErrors.replaced() : PlaybackErrors.noSession());
         exchange.getMessage().setBody(withToken(session, tokens.mint(session)));
     }
 

@@ -19,6 +19,10 @@ final class PlaybackErrors {
         return new ApiException(403, "forbidden", message);
     }
 
+    static ApiException replaced() {
+        return unauthorized("The playback token was replaced by a refresh of its session; use the newest token");
+    }
+
     static ApiException noSession() {
         return ApiException.notFound("No live playback session with that session_id");
     }

@@ -43,6 +43,8 @@ public class PlaybackSessions implements AutoCloseable {
     private static final String SWEEPER_THREAD = "playback-session-sweeper";
 
     private final Duration ttl;
+    /** Absolute: no refresh moves a session's expiry past createdAt + this. */
+    private final Duration maxLifetime;
     private final int maxSessions;
     private final Clock clock;
     private final Supplier<List<PlaybackSessionListener>> listeners;
@@ -64,10 +66,14 @@ public class PlaybackSessions implements AutoCloseable {
 
     PlaybackSessions(LenswireProperties.Playback config, Clock clock, Supplier<List<PlaybackSessionListener>> listeners) {
         this.ttl = config.getTokenTtl();
+        this.maxLifetime = config.getMaxSessionLifetime();
         this.maxSessions = config.getMaxSessions();
         Duration sweepInterval = config.getSessionSweepInterval();
         if (ttl == null || ttl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalStateException("lenswire.playback.token-ttl must be at least 1s");
+        }
+        if (maxLifetime == null || maxLifetime.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalStateException("lenswire.playback.max-session-lifetime must be at least 1s");
         }
         if (sweepInterval == null || sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalStateException("lenswire.playback.session-sweep-interval must be positive");
@@ -90,7 +96,10 @@ public class PlaybackSessions implements AutoCloseable {
         return ttl;
     }
 
-    /** A new CREATED session expiring after the token TTL; empty when {@code max-sessions} live sessions exist. */
+    /**
+     * A new CREATED session expiring after the token TTL (or its maximum lifetime, if shorter), with
+     * a first token id; empty when {@code max-sessions} live sessions exist.
+     */
     public Optional<Session> create(String cameraId, String userId) {
         synchronized (creation) {
             if (sessions.size() >= maxSessions) {
@@ -100,10 +109,11 @@ public class PlaybackSessions implements AutoCloseable {
                 }
             }
             Instant now = now();
-            Session session = new Session(SessionIds.next(), cameraId, userId, now, now.plus(ttl), Session.State.CREATED, null);
-            while (sessions.putIfAbsent(session.id(), session) != null) {
-                session = new Session(SessionIds.next(), cameraId, userId, now, now.plus(ttl), Session.State.CREATED, null);
-            }
+            Session session;
+            do {
+                session = new Session(SessionIds.next(), cameraId, userId, now, expiryFrom(now, now), Session.State.CREATED, null,
+                        PlaybackTokens.newTokenId());
+            } while (sessions.putIfAbsent(session.id(), session) != null);
             return Optional.of(session);
         }
     }
@@ -127,10 +137,22 @@ public class PlaybackSessions implements AutoCloseable {
         return play(sessionId, true);
     }
 
-    /** Pushes the expiry to now + token TTL (a refresh); the state is unchanged. */
+    /** {@link #refresh} by a caller with the API key, who may refresh whatever token the session has. */
     public Optional<Session> extend(String sessionId) {
-        Instant expiry = now().plus(ttl);
-        return update(sessionId, s -> s.withExpiresAt(expiry)).map(Change::after);
+        return refresh(sessionId, null);
+    }
+
+    /**
+     * A refresh: pushes the expiry to now + token TTL, never past the session's maximum lifetime, and
+     * gives the session a new token id, so that every earlier token of it stops working. With
+     * {@code presentedTokenId}, only while that is still the session's token id (of two refreshes
+     * with the same token, one wins). Empty when the session is not live or the token was replaced.
+     */
+    public Optional<Session> refresh(String sessionId, String presentedTokenId) {
+        String newTokenId = PlaybackTokens.newTokenId();
+        Instant now = now();
+        return update(sessionId, s -> presentedTokenId == null || presentedTokenId.equals(s.tokenId())
+                ? s.withToken(newTokenId, expiryFrom(s.createdAt(), now)) : null).map(Change::after);
     }
 
     /** Ends and removes a live session; its tokens stop working at once. Empty when not live. */
@@ -270,7 +292,10 @@ public class PlaybackSessions implements AutoCloseable {
         int users;
     }
 
-    /** Applies a change to a live session atomically; empty when the session is absent or not live. */
+    /**
+     * Applies a change to a live session atomically; empty when the session is absent or not live,
+     * or when the change declines (returns null; the session is then left as it is).
+     */
     private Optional<Change> update(String sessionId, UnaryOperator<Session> change) {
         Instant now = now();
         Session[] before = new Session[1];
@@ -278,8 +303,12 @@ public class PlaybackSessions implements AutoCloseable {
             if (!s.isLive(now)) {
                 return s;
             }
+            Session changed = change.apply(s);
+            if (changed == null) {
+                return s;
+            }
             before[0] = s;
-            return change.apply(s);
+            return changed;
         });
         return before[0] == null ? Optional.empty() : Optional.of(new Change(before[0], after));
     }
@@ -306,6 +335,13 @@ public class PlaybackSessions implements AutoCloseable {
                         listener.getClass().getSimpleName(), started ? "start" : "end", e);
             }
         }
+    }
+
+    /** now + TTL, capped at the session's absolute end. */
+    private Instant expiryFrom(Instant createdAt, Instant now) {
+        Instant byTtl = now.plus(ttl);
+        Instant hardEnd = createdAt.plus(maxLifetime);
+        return byTtl.isBefore(hardEnd) ? byTtl : hardEnd;
     }
 
     private Instant now() {

@@ -75,7 +75,10 @@ public class PlaybackTokens {
         this.clock = clock;
     }
 
-    /** A token for the session, valid from now until the session's current expiry. */
+    /**
+     * A token for the session, valid from now until the session's current expiry, with the
+     * session's current token id as {@code jti} (a random one for a session that has none).
+     */
     public String mint(Session session) {
         Date now = Date.from(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -85,7 +88,7 @@ public class PlaybackTokens {
                 .issueTime(now)
                 .notBeforeTime(now)
                 .expirationTime(Date.from(session.expiresAt()))
-                .jwtID(SessionIds.random(TOKEN_ID_BYTES))
+                .jwtID(session.tokenId() != null ? session.tokenId() : newTokenId())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
         try {
@@ -94,6 +97,11 @@ public class PlaybackTokens {
             throw new IllegalStateException("could not sign a playback token", e);
         }
         return jwt.serialize();
+    }
+
+    /** A new random token id ({@code jti}). */
+    static String newTokenId() {
+        return SessionIds.random(TOKEN_ID_BYTES);
     }
 
     public TokenVerification verify(String token) {

@@ -5,7 +5,9 @@ import org.springframework.stereotype.Component;
 /**
  * The checks a session's token must pass for a request on that session's URL, in this order:
  * a valid token (401), its {@code sid} is the URL's session (403), the session is live (404), and
- * its {@code cam} and {@code sub} are the session's (403). Shared by HLS and the session endpoints.
+ * its {@code cam} and {@code sub} are the session's (403), and it is the session's current token: a
+ * refresh replaces it (401 for every earlier one, so a token seen in a log cannot mint new ones).
+ * Shared by HLS and the session endpoints.
  */
 @Component
 class SessionTokenCheck {
@@ -31,6 +33,9 @@ class SessionTokenCheck {
         Session session = sessions.find(urlSessionId).orElseThrow(PlaybackErrors::noSession);
         if (!session.cameraId().equals(claims.cameraId()) || !session.userId().equals(claims.userId())) {
             throw PlaybackErrors.forbidden("The playback token does not match this session's camera or user");
+        }
+        if (session.tokenId() != null && !session.tokenId().equals(claims.tokenId())) {
+            throw PlaybackErrors.replaced();
         }
         return session;
     }

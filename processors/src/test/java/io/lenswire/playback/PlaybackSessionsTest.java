@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -108,6 +110,48 @@ class PlaybackSessionsTest {
         assertThat(f.sessions.find(s.id())).isPresent();
         f.clock.advance(Duration.ofMinutes(30));
         assertThat(f.sessions.extend(s.id())).as("too late to extend").isEmpty();
+    }
+
+    @Test
+    void refreshNeverExtendsASessionPastItsMaximumLifetime() {
+        Duration lifetime = f.properties.getPlayback().getMaxSessionLifetime();
+        assertThat(lifetime).as("the default").isEqualTo(Duration.ofHours(12));
+        Session s = f.create("door", "alice");
+        Instant hardEnd = s.createdAt().plus(lifetime);
+        for (int i = 0; i < 12 * 3; i++) { // a viewer refreshing every 20 minutes
+            f.clock.advance(Duration.ofMinutes(20));
+            Optional<Session> refreshed = f.sessions.extend(s.id());
+            if (refreshed.isEmpty()) {
+                break;
+            }
+            assertThat(refreshed.get().expiresAt()).isBeforeOrEqualTo(hardEnd);
+        }
+        assertThat(f.clock.instant()).isBeforeOrEqualTo(hardEnd);
+        f.clock.advance(Duration.between(f.clock.instant(), hardEnd));
+        assertThat(f.sessions.find(s.id())).as("live at its hard end").isEmpty();
+        assertThat(f.sessions.extend(s.id())).as("refreshed after its hard end").isEmpty();
+    }
+
+    @Test
+    void aShortMaximumLifetimeCapsTheFirstExpiryToo() {
+        LenswireProperties.Playback config = new LenswireProperties.Playback();
+        config.setMaxSessionLifetime(Duration.ofMinutes(10));
+        try (PlaybackSessions sessions = new PlaybackSessions(config, f.clock, List::of)) {
+            Session s = sessions.create("door", "alice").orElseThrow();
+            assertThat(s.expiresAt()).isEqualTo(s.createdAt().plus(Duration.ofMinutes(10)));
+        }
+    }
+
+    @Test
+    void refreshReplacesTheTokenIdAndOnlyTheCurrentTokenMayRefresh() {
+        Session s = f.create("door", "alice");
+        String first = s.tokenId();
+        assertThat(first).isNotBlank();
+        Session second = f.sessions.refresh(s.id(), first).orElseThrow();
+        assertThat(second.tokenId()).isNotEqualTo(first);
+        assertThat(f.sessions.refresh(s.id(), first)).as("the replaced token refreshes again").isEmpty();
+        assertThat(f.sessions.find(s.id()).orElseThrow().tokenId()).isEqualTo(second.tokenId());
+        assertThat(f.sessions.extend(s.id()).orElseThrow().tokenId()).as("an API-key refresh").isNotEqualTo(second.tokenId());
     }
 
     @Test

@@ -49,7 +49,7 @@ final class TestTokens {
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(s.expiresAt()))
-                .jwtID("test-jti");
+                .jwtID(s.tokenId() != null ? s.tokenId() : "test-jti"); // the jti the server gave the session
     }
 
     static JWTClaimsSet without(JWTClaimsSet claims, String name) {

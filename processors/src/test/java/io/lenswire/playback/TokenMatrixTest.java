@@ -223,6 +223,18 @@ class TokenMatrixTest {
                 String token = w.tokenA();
                 return new Request(w.a.id(), null, "_HLS_msn=3&token=" + token + "&x=", token);
             }, OK),
+            c("token replaced by a refresh", w -> {
+                String old = w.tokenA();
+                w.f.sessions.extend(w.a.id()).orElseThrow();
+                return Request.bearer(w.a.id(), old);
+            }, 401),
+            c("token replaced by a refresh, as query", w -> {
+                String old = w.tokenA();
+                w.f.sessions.extend(w.a.id()).orElseThrow();
+                return Request.query(w.a.id(), old);
+            }, 401),
+            c("well-signed token of the session with another jti", w -> Request.bearer(w.a.id(),
+                    TestTokens.hs256(TestTokens.SIGNING, new JWTClaimsSet.Builder(w.claimsA()).jwtID("not-the-current-one").build())), 401),
             c("new token after refresh", w -> {
                 w.f.clock.advance(Duration.ofMinutes(20));
                 Session extended = w.f.sessions.extend(w.a.id()).orElseThrow();
