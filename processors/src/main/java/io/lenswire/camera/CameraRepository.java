@@ -61,6 +61,12 @@ public class CameraRepository {
                 camera.id(), camera.name(), secrets.seal(camera.url(), URL_PURPOSE), camera.analytics());
     }
 
+    /** Whether a row holds this id in any case, also one whose URL this data key cannot open. */
+    public boolean exists(String cameraId) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM cameras WHERE LOWER(camera_id) = LOWER(?)", Integer.class, cameraId);
+        return n != null && n > 0;
+    }
+
     public boolean delete(String cameraId) {
         return jdbc.update("DELETE FROM cameras WHERE camera_id = ?", cameraId) > 0;
     }

@@ -83,7 +83,8 @@ public class CameraService {
      * confuse every reader). {@link LimitReached} when there are max-cameras already.
      */
     public synchronized boolean add(Camera camera) {
-        if (directory.findIgnoringCase(camera.id()).isPresent()) {
+        // the table too: a stored camera whose URL the data key cannot open is not in the directory
+        if (directory.findIgnoringCase(camera.id()).isPresent() || repository.exists(camera.id())) {
             return false;
         }
         if (directory.size() >= limits.getMaxCameras()) {

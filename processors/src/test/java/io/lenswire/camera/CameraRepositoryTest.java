@@ -54,6 +54,8 @@ class CameraRepositoryTest {
         CameraRepository withOtherKey = new CameraRepository(jdbc, SecretBox.withKey(other));
         assertThat(withOtherKey.findAll()).isEmpty();
         assertThat(stored("lobby")).as("the row stays for the right key").startsWith("enc:v1:");
+        assertThat(withOtherKey.exists("LOBBY")).as("its id stays taken, so adding it again is a conflict").isTrue();
+        assertThat(withOtherKey.exists("hall")).isFalse();
     }
 
     @Test
