@@ -41,6 +41,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectInitialDelay": target.setReconnectInitialDelay(property(camelContext, long.class, value)); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": target.setReconnectMaxDelay(property(camelContext, long.class, value)); return true;
+        case "tlsverify":
+        case "tlsVerify": target.setTlsVerify(property(camelContext, boolean.class, value)); return true;
         case "transport": target.setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "url": target.setUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -68,6 +70,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectInitialDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "tlsverify":
+        case "tlsVerify": return boolean.class;
         case "transport": return java.lang.String.class;
         case "url": return java.lang.String.class;
         default: return null;
@@ -96,6 +100,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectInitialDelay": return target.getReconnectInitialDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return target.getReconnectMaxDelay();
+        case "tlsverify":
+        case "tlsVerify": return target.isTlsVerify();
         case "transport": return target.getTransport();
         case "url": return target.getUrl();
         default: return null;

@@ -23,7 +23,7 @@ public class JavacvEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(13);
+        Set<String> props = new HashSet<>(14);
         props.add("bridgeErrorHandler");
         props.add("cameraId");
         props.add("connectTimeout");
@@ -35,6 +35,7 @@ public class JavacvEndpointUriFactory extends org.apache.camel.support.component
         props.add("realtime");
         props.add("reconnectInitialDelay");
         props.add("reconnectMaxDelay");
+        props.add("tlsVerify");
         props.add("transport");
         props.add("url");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);

@@ -97,6 +97,7 @@ public class CameraApi {
         m.put("state", status == null ? CameraState.STOPPED.name() : status.state().name());
         m.put("rtsp_url", camera.maskedUrl());
         m.put("enable_analytics", camera.analytics());
+        m.put("tls_verify", camera.tlsVerify());
         m.put("codec", stream == null ? null : stream.codec());
         m.put("width", stream == null ? null : stream.width());
         m.put("height", stream == null ? null : stream.height());

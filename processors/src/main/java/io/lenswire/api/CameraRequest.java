@@ -14,7 +14,7 @@ final class CameraRequest {
 
     static final Pattern CAMERA_ID = Camera.ID_PATTERN;
     static final int MAX_NAME_LENGTH = Camera.MAX_NAME_LENGTH;
-    private static final Set<String> FIELDS = Set.of("camera_id", "rtsp_url", "name", "enable_analytics");
+    private static final Set<String> FIELDS = Set.of("camera_id", "rtsp_url", "name", "enable_analytics", "tls_verify");
 
     private CameraRequest() {
     }
@@ -23,7 +23,7 @@ final class CameraRequest {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + ApiException.printable(field) + "'; allowed: camera_id, rtsp_url, name, enable_analytics");
+                throw ApiException.badRequest("Unknown field '" + ApiException.printable(field) + "'; allowed: camera_id, rtsp_url, name, enable_analytics, tls_verify");
             }
         }
         String id = requiredText(body, "camera_id");
@@ -43,15 +43,20 @@ final class CameraRequest {
         } else if (name.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.badRequest("name must not contain control characters");
         }
-        boolean analytics = false;
-        JsonNode flag = body.get("enable_analytics");
-        if (flag != null && !flag.isNull()) {
-            if (!flag.isBoolean()) {
-                throw ApiException.badRequest("enable_analytics must be true or false");
-            }
-            analytics = flag.booleanValue();
+        boolean analytics = optionalFlag(body, "enable_analytics", false);
+        boolean tlsVerify = optionalFlag(body, "tls_verify", true);
+        return new Camera(id, name.strip(), url, analytics, Camera.Origin.API, tlsVerify);
+    }
+
+    private static boolean optionalFlag(JsonNode body, String field, boolean absent) {
+        JsonNode flag = body.get(field);
+        if (flag == null || flag.isNull()) {
+            return absent;
         }
-        return new Camera(id, name.strip(), url, analytics, Camera.Origin.API);
+        if (!flag.isBoolean()) {
+            throw ApiException.badRequest(field + " must be true or false");
+        }
+        return flag.booleanValue();
     }
 
     private static String requiredText(JsonNode body, String field) {

@@ -3,9 +3,15 @@ package io.lenswire.camera;
 /**
  * A camera as configured. {@code url} may hold credentials: never log it or return it unmasked.
  *
- * @param origin where it was defined: the configuration file or the REST API (only those are persisted)
+ * @param origin    where it was defined: the configuration file or the REST API (only those are persisted)
+ * @param tlsVerify for rtsps:// addresses: verify the camera's certificate and host name (the default);
+ *                  false is an explicit opt-out for a camera with a self-signed certificate
  */
-public record Camera(String id, String name, String url, boolean analytics, Origin origin) {
+public record Camera(String id, String name, String url, boolean analytics, Origin origin, boolean tlsVerify) {
+
+    public Camera(String id, String name, String url, boolean analytics, Origin origin) {
+        this(id, name, url, analytics, origin, true);
+    }
 
     /**
      * What a camera id may be: it becomes part of Camel endpoint URIs, route ids, directory names

@@ -54,6 +54,11 @@ public class CameraDirectory implements CameraSourceResolver {
     }
 
     @Override
+    public boolean tlsVerify(String cameraId) {
+        return find(cameraId).map(Camera::tlsVerify).orElse(true);
+    }
+
+    @Override
     public Optional<String> streamUrl(String cameraId) {
         return find(cameraId).map(camera -> {
             if (!DEMO_URL.equals(camera.url())) {

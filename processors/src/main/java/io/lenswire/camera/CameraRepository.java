@@ -44,11 +44,11 @@ public class CameraRepository {
     /** Every stored camera whose URL this data key opens; the others are logged and left in place. */
     public List<Camera> findAll() {
         List<Camera> cameras = new ArrayList<>();
-        jdbc.query("SELECT camera_id, name, rtsp_url, enable_analytics FROM cameras ORDER BY created_at, camera_id", rs -> {
+        jdbc.query("SELECT camera_id, name, rtsp_url, enable_analytics, tls_verify FROM cameras ORDER BY created_at, camera_id", rs -> {
             String id = rs.getString(1);
             try {
                 cameras.add(new Camera(id, rs.getString(2), secrets.open(rs.getString(3), URL_PURPOSE), rs.getBoolean(4),
-                        Camera.Origin.API));
+                        Camera.Origin.API, rs.getBoolean(5)));
             } catch (SecretBox.SecretUnreadableException e) {
                 LOG.error("camera {} is not started: {}", id, e.getMessage());
             }
@@ -57,8 +57,9 @@ public class CameraRepository {
     }
 
     public void insert(Camera camera) {
-        jdbc.update("INSERT INTO cameras (camera_id, name, rtsp_url, enable_analytics, created_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)",
-                camera.id(), camera.name(), secrets.seal(camera.url(), URL_PURPOSE), camera.analytics());
+        jdbc.update("INSERT INTO cameras (camera_id, name, rtsp_url, enable_analytics, tls_verify, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)",
+                camera.id(), camera.name(), secrets.seal(camera.url(), URL_PURPOSE), camera.analytics(), camera.tlsVerify());
     }
 
     /** Whether a row holds this id in any case, also one whose URL this data key cannot open. */

@@ -50,7 +50,7 @@ public class CameraService {
     public void startConfigured() {
         for (LenswireProperties.CameraConfig c : properties.getCameras()) {
             String name = c.getName() == null || c.getName().isBlank() ? c.getId() : c.getName();
-            start(new Camera(c.getId(), name, c.getUrl(), c.isAnalytics(), Camera.Origin.CONFIG));
+            start(new Camera(c.getId(), name, c.getUrl(), c.isAnalytics(), Camera.Origin.CONFIG, c.isTlsVerify()));
         }
         for (Camera camera : repository.findAll()) {
             start(camera);

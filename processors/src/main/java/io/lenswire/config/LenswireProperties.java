@@ -34,7 +34,11 @@ public class LenswireProperties {
         private String name;
         private String url;
         private boolean analytics;
+        /** For rtsps:// addresses: verify the camera's certificate and host name; false opts this camera out. */
+        private boolean tlsVerify = true;
 
+        public boolean isTlsVerify() { return tlsVerify; }
+        public void setTlsVerify(boolean tlsVerify) { this.tlsVerify = tlsVerify; }
         public String getId() { return id; }
         public void setId(String id) { this.id = id; }
         public String getName() { return name; }

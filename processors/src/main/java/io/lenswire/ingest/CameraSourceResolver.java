@@ -10,4 +10,9 @@ public interface CameraSourceResolver {
 
     /** The URL libavformat should open, or empty when the camera is unknown. */
     Optional<String> streamUrl(String cameraId);
+
+    /** Whether an rtsps:// camera's certificate is verified (a camera may opt out explicitly). */
+    default boolean tlsVerify(String cameraId) {
+        return true;
+    }
 }

@@ -29,6 +29,11 @@ public class IngestLimits {
      * metadata addresses are never followed.
      */
     private boolean allowRedirectsToOtherHosts = false;
+    /**
+     * PEM file of the certificates (e.g. the site's CA) that rtsps:// cameras are verified against;
+     * empty: the JVM's default trust store. A camera opts out with {@code tls_verify: false}.
+     */
+    private String tlsCaFile = "";
 
     public int getMaxCameras() { return maxCameras; }
     public void setMaxCameras(int maxCameras) { this.maxCameras = maxCameras; }
@@ -38,4 +43,7 @@ public class IngestLimits {
     public void setBranchQueueMaxBytes(DataSize size) { this.branchQueueMaxBytes = size; }
     public boolean isAllowRedirectsToOtherHosts() { return allowRedirectsToOtherHosts; }
     public void setAllowRedirectsToOtherHosts(boolean allow) { this.allowRedirectsToOtherHosts = allow; }
+
+    public String getTlsCaFile() { return tlsCaFile; }
+    public void setTlsCaFile(String tlsCaFile) { this.tlsCaFile = tlsCaFile == null ? "" : tlsCaFile; }
 }

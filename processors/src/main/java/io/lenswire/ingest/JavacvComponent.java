@@ -16,6 +16,7 @@ public class JavacvComponent extends DefaultComponent {
     private final CameraStatusRegistry statuses;
     private final IngestLimits limits;
     private final SourceInterrupts interrupts;
+    private final TlsTrust tlsTrust;
 
     public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, SourceInterrupts interrupts) {
         this(resolver, statuses, new IngestLimits(), interrupts);
@@ -27,6 +28,7 @@ public class JavacvComponent extends DefaultComponent {
         this.statuses = statuses;
         this.limits = limits;
         this.interrupts = interrupts;
+        this.tlsTrust = TlsTrust.from(limits.getTlsCaFile());
     }
 
     @Override
@@ -49,6 +51,10 @@ public class JavacvComponent extends DefaultComponent {
 
     CameraStatusRegistry statuses() {
         return statuses;
+    }
+
+    TlsTrust tlsTrust() {
+        return tlsTrust;
     }
 
     IngestLimits limits() {

@@ -52,6 +52,9 @@ public class JavacvEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer,advanced", defaultValue = "false",
             description = "Pace a file source in real time, like a live camera")
     private boolean realtime;
+    @UriParam(label = "consumer,security", defaultValue = "true",
+            description = "For rtsps:// with an explicit url: verify the camera's certificate and host name (by camera id: the camera's own setting)")
+    private boolean tlsVerify = true;
 
     public JavacvEndpoint(String uri, JavacvComponent component, String cameraId) {
         super(uri, component);
@@ -75,14 +78,17 @@ public class JavacvEndpoint extends DefaultEndpoint {
         String address = url != null ? url : ((JavacvComponent) getComponent()).resolver().streamUrl(cameraId)
                 .orElseThrow(() -> new IllegalStateException("camera " + cameraId + " is not configured"));
         JavacvComponent component = (JavacvComponent) getComponent();
-        return new LibavPacketSource(cameraId, address, sourceOptions(), generation, component.interrupts(),
+        boolean verify = url != null ? tlsVerify : component.resolver().tlsVerify(cameraId);
+        return new LibavPacketSource(cameraId, address, sourceOptions(verify), generation, component.interrupts(),
                 () -> component.statuses().find(cameraId).ifPresent(CameraStatus::dropped));
     }
 
-    SourceOptions sourceOptions() {
-        IngestLimits limits = ((JavacvComponent) getComponent()).limits();
+    SourceOptions sourceOptions(boolean verifyTls) {
+        JavacvComponent component = (JavacvComponent) getComponent();
+        IngestLimits limits = component.limits();
         return new SourceOptions(transport, Duration.ofMillis(connectTimeout), Duration.ofMillis(readTimeout), loop, realtime,
-                (int) Math.min(Integer.MAX_VALUE, limits.getMaxPacketSize().toBytes()), limits.isAllowRedirectsToOtherHosts());
+                (int) Math.min(Integer.MAX_VALUE, limits.getMaxPacketSize().toBytes()), limits.isAllowRedirectsToOtherHosts(),
+                verifyTls ? component.tlsTrust().socketFactory() : null);
     }
 
     @Override
@@ -109,4 +115,6 @@ public class JavacvEndpoint extends DefaultEndpoint {
     public void setLoop(boolean loop) { this.loop = loop; }
     public boolean isRealtime() { return realtime; }
     public void setRealtime(boolean realtime) { this.realtime = realtime; }
+    public boolean isTlsVerify() { return tlsVerify; }
+    public void setTlsVerify(boolean tlsVerify) { this.tlsVerify = tlsVerify; }
 }

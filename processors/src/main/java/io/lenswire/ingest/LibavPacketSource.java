@@ -60,6 +60,8 @@ final class LibavPacketSource implements PacketSource {
     private volatile RedirectGuard redirects;
     private final Runnable oversizedDropped;
     private boolean warnedOversized;
+    /** The Java TLS side of a verified rtsps:// camera, or null. */
+    private TlsRelay tlsRelay;
 
     private AVFormatContext context;
     private AVPacket packet;
@@ -107,6 +109,13 @@ final class LibavPacketSource implements PacketSource {
         if (aborted) {
             interrupt.abort(); // abort() came between the check and the registration
         }
+        String target = url;
+        if (options.tlsVerifier() != null && TlsRelay.isRtsps(url)) {
+            // libavformat's own TLS for rtsps never checks the certificate: Java does it, on loopback
+            tlsRelay = TlsRelay.start(cameraId, url, options.tlsVerifier(), options.connectTimeout());
+            target = tlsRelay.localUrl(url);
+            host = hostOf(target);
+        }
         context = avformat_alloc_context();
         interrupt.attachTo(context);
         AVDictionary dict = new AVDictionary(null);
@@ -122,7 +131,7 @@ final class LibavPacketSource implements PacketSource {
             redirects = guard;
             interrupt.guard(guard == null ? null : guard::refused);
             openStartedNanos = System.nanoTime();
-            int ret = avformat_open_input(context, url, null, dict);
+            int ret = avformat_open_input(context, target, null, dict);
             if (ret < 0) {
                 context = null; // libavformat freed it
                 throw failure("could not open the stream", ret);
@@ -278,6 +287,10 @@ final class LibavPacketSource implements PacketSource {
             interrupt.close(); // after the context: its close may still poll the callback
             interrupt = null;
         }
+        if (tlsRelay != null) {
+            tlsRelay.close();
+            tlsRelay = null;
+        }
     }
 
     private IOException failure(String what, int code) {
@@ -287,6 +300,10 @@ final class LibavPacketSource implements PacketSource {
         RedirectGuard guard = redirects;
         if (guard != null && guard.refusal != null) {
             return new IOException(what + ": " + guard.refusal);
+        }
+        TlsRelay relay = tlsRelay;
+        if (relay != null && relay.failure() != null) {
+            return new IOException(what + ": TLS to the camera failed (" + relay.failure() + ")");
         }
         if (interrupt.expired() || silentForReadTimeout()) {
             return new IOException(what + ": timed out (no answer)");

@@ -10,6 +10,9 @@ import java.time.Duration;
  * @param maxPacketBytes         a packet (an encoded frame) larger than this is dropped before it is copied out
  *                               of libavformat, and counted; 0: no limit
  * @param redirectsToOtherHosts  follow an RTSP redirect (3xx) to a host other than the camera's own
+ * @param tlsVerifier            for rtsps:// addresses: the TLS connection is made by Java through this
+ *                               factory, verifying the camera's certificate and host name ({@link TlsRelay});
+ *                               null: libavformat's own TLS, which verifies nothing
  */
 public record SourceOptions(
         String transport,
@@ -18,7 +21,8 @@ public record SourceOptions(
         boolean loop,
         boolean realtime,
         int maxPacketBytes,
-        boolean redirectsToOtherHosts) {
+        boolean redirectsToOtherHosts,
+        javax.net.ssl.SSLSocketFactory tlsVerifier) {
 
     /** The protocols libavformat may use for a network camera, redirects and nested opens included. */
     public static final String NETWORK_PROTOCOLS = "rtsp,rtsps,tcp,udp,rtp,tls";
@@ -26,7 +30,12 @@ public record SourceOptions(
     public static final String FILE_PROTOCOLS = "file";
 
     public SourceOptions(String transport, Duration connectTimeout, Duration readTimeout, boolean loop, boolean realtime) {
-        this(transport, connectTimeout, readTimeout, loop, realtime, 0, false);
+        this(transport, connectTimeout, readTimeout, loop, realtime, 0, false, null);
+    }
+
+    public SourceOptions(String transport, Duration connectTimeout, Duration readTimeout, boolean loop, boolean realtime,
+                         int maxPacketBytes, boolean redirectsToOtherHosts) {
+        this(transport, connectTimeout, readTimeout, loop, realtime, maxPacketBytes, redirectsToOtherHosts, null);
     }
 
     /**

@@ -38,6 +38,15 @@ class CameraRepositoryTest {
     }
 
     @Test
+    void theTlsOptOutIsKept() {
+        CameraRepository cameras = new CameraRepository(jdbc, box);
+        cameras.insert(new Camera("self-signed", "S", "rtsps://cam/x", false, Camera.Origin.API, false));
+        cameras.insert(new Camera("verified", "V", "rtsps://cam/y", false, Camera.Origin.API));
+        assertThat(cameras.findAll()).extracting(Camera::id, Camera::tlsVerify)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("self-signed", false), org.assertj.core.groups.Tuple.tuple("verified", true));
+    }
+
+    @Test
     void urlsStoredInPlainByAnEarlierVersionAreEncryptedAtStart() {
         jdbc.update("INSERT INTO cameras (camera_id, name, rtsp_url, enable_analytics, created_at) VALUES ('old', 'Old', ?, FALSE,"
                 + " CURRENT_TIMESTAMP)", URL);
