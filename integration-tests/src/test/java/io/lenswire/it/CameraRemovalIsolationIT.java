@@ -49,9 +49,6 @@ class CameraRemovalIsolationIT {
         if (rtsp != null) rtsp.close();
     }
 
-    private static Api.Response fetch(String pathAndQuery) {
-        return api.send(api.request(pathAndQuery).GET().build());
-    }
 
     private static long framesAnalysed(String id) {
         return api.get("/api/stream/analytics/stats?camera_id=" + id).json().path("stats").path("frames_processed").asLong();
@@ -66,27 +63,27 @@ class CameraRemovalIsolationIT {
         JsonNode sessionA = HlsPlaybackITSupport.create(api, "a", "viewer-a");
         JsonNode sessionBa = HlsPlaybackITSupport.create(api, "b-a", "viewer-b-a");
         for (JsonNode s : List.of(sessionA, sessionBa)) {
-            Wait.until("a first playlist", Duration.ofSeconds(20), () -> fetch(s.path("hls_url").asText()).status() == 200);
+            Wait.until("a first playlist", Duration.ofSeconds(20), () -> api.getWithoutKey(s.path("hls_url").asText()).status() == 200);
         }
         Wait.until("x-a analysed", Duration.ofSeconds(30), () -> framesAnalysed("x-a") > 0);
 
         assertThat(api.delete("/api/stream/cameras/a").status()).isEqualTo(200);
         assertThat(api.state("a")).isEqualTo("ABSENT");
         String hlsBa = sessionBa.path("hls_url").asText();
-        List<String> before = segments(fetch(hlsBa).body());
+        List<String> before = segments(api.getWithoutKey(hlsBa).body());
         long packets = api.camera("x-a").orElseThrow().path("packets_received").asLong();
         long frames = framesAnalysed("x-a");
 
         // b-a's muxer ran during the removal: it goes on writing
         Wait.until("b-a HLS writes new segments", Duration.ofSeconds(15), () -> {
-            Api.Response r = fetch(hlsBa);
+            Api.Response r = api.getWithoutKey(hlsBa);
             return r.status() == 200 && segments(r.body()).stream().anyMatch(seg -> !before.contains(seg));
         });
         assertNewestSegmentServed(hlsBa);
 
         // x-a's muxer starts after the removal: its queue must still be the one ingest fills
         String hlsXa = HlsPlaybackITSupport.create(api, "x-a", "viewer-x-a").path("hls_url").asText();
-        Wait.until("x-a first playlist after a's removal", Duration.ofSeconds(20), () -> fetch(hlsXa).status() == 200);
+        Wait.until("x-a first playlist after a's removal", Duration.ofSeconds(20), () -> api.getWithoutKey(hlsXa).status() == 200);
         assertNewestSegmentServed(hlsXa);
 
         Wait.until("x-a analysed on", Duration.ofSeconds(15), () -> framesAnalysed("x-a") > frames);
@@ -98,7 +95,7 @@ class CameraRemovalIsolationIT {
     }
 
     private static void assertNewestSegmentServed(String hlsUrl) {
-        List<String> now = segments(fetch(hlsUrl).body());
+        List<String> now = segments(api.getWithoutKey(hlsUrl).body());
         assertThat(now).isNotEmpty();
         String base = hlsUrl.substring(0, hlsUrl.indexOf("playlist.m3u8"));
         String token = hlsUrl.substring(hlsUrl.indexOf('?'));

@@ -45,9 +45,6 @@ class HlsDiskFaultIT {
         if (rtsp != null) rtsp.close();
     }
 
-    private static Api.Response fetch(String pathAndQuery) {
-        return api.send(api.request(pathAndQuery).GET().build());
-    }
 
     private static long warnings(String text) {
         return app.log().lines().filter(l -> l.contains("WARN") && l.contains(text)).count();
@@ -57,7 +54,7 @@ class HlsDiskFaultIT {
     void unwritableHlsIsReportedAndRecovers() throws IOException {
         JsonNode session = HlsPlaybackITSupport.create(api, "cam", "viewer");
         String hlsUrl = session.path("hls_url").asText();
-        Wait.until("first playlist", Duration.ofSeconds(20), () -> fetch(hlsUrl).status() == 200);
+        Wait.until("first playlist", Duration.ofSeconds(20), () -> api.getWithoutKey(hlsUrl).status() == 200);
         assertThat(api.camera("cam").orElseThrow().path("hls_state").asText()).isEqualTo("running");
         assertThat(api.get("/api/stream/health").json().path("hls").path("status").asText()).isEqualTo("healthy");
 
@@ -76,7 +73,7 @@ class HlsDiskFaultIT {
         assertThat(health.path("hls").path("status").asText()).isEqualTo("degraded");
         assertThat(health.path("hls").path("failing").path("cam").asText()).isEqualTo(camera.path("hls_error").asText());
         Wait.sleep(4000); // several key frames of retries
-        Api.Response playlist = fetch(hlsUrl);
+        Api.Response playlist = api.getWithoutKey(hlsUrl);
         assertThat(playlist.status()).as(playlist.body()).isEqualTo(503);
         assertThat(playlist.json().path("error").asText()).isNotBlank();
         assertThat(warnings("HLS output failing")).as("one WARN for the state change, not one per retry").isEqualTo(1);
@@ -88,10 +85,10 @@ class HlsDiskFaultIT {
                 () -> api.get("/api/stream/health").json().path("status").asText().equals("healthy"));
         assertThat(api.camera("cam").orElseThrow().path("hls_error").isNull()).isTrue();
         Wait.until("playlist with segments again", Duration.ofSeconds(15), () -> {
-            Api.Response r = fetch(hlsUrl);
+            Api.Response r = api.getWithoutKey(hlsUrl);
             return r.status() == 200 && r.body().contains("#EXTINF");
         });
-        String body = fetch(hlsUrl).body();
+        String body = api.getWithoutKey(hlsUrl).body();
         String newest = body.lines().filter(l -> l.startsWith("seg_")).reduce((a, b) -> b).orElseThrow();
         String base = hlsUrl.substring(0, hlsUrl.indexOf("playlist.m3u8"));
         assertThat(api.getBytes(base + newest).status()).as("newest segment after recovery").isEqualTo(200);

@@ -58,9 +58,6 @@ class HlsPlaybackIT {
         return HlsPlaybackITSupport.create(api, cameraId, userId);
     }
 
-    static Api.Response fetch(String pathAndQuery) {
-        return api.send(api.request(pathAndQuery).GET().build());
-    }
 
     static double muxersActive() {
         Matcher m = Pattern.compile("(?m)^lenswire_hls_muxers_active(?:\\{[^}]*\\})? ([0-9.]+)").matcher(api.get("/actuator/prometheus").body());
@@ -88,7 +85,7 @@ class HlsPlaybackIT {
         assertThat(session.path("expires_at").asText()).endsWith("Z");
         String url = api.base() + session.path("hls_url").asText();
         long started = System.nanoTime();
-        Api.Response first = fetch(session.path("hls_url").asText());
+        Api.Response first = api.getWithoutKey(session.path("hls_url").asText());
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         System.out.printf("create-session to first playlist: %d ms%n", (System.nanoTime() - started) / 1_000_000);
         assertThat(first.contentType()).startsWith("application/vnd.apple.mpegurl");
@@ -105,10 +102,10 @@ class HlsPlaybackIT {
 
         // past the short first segments (one playlist's worth), every segment is hls_time (2 s) at the camera's 1 s GOP
         Wait.until("steady-state playlist: 5 segments of 2 s +- 0.5", Duration.ofSeconds(40), () -> {
-            List<Double> d = durations(fetch(session.path("hls_url").asText()).body());
+            List<Double> d = durations(api.getWithoutKey(session.path("hls_url").asText()).body());
             return d.size() == 5 && d.stream().allMatch(x -> x >= 1.5 && x <= 2.5);
         });
-        String steady = fetch(session.path("hls_url").asText()).body();
+        String steady = api.getWithoutKey(session.path("hls_url").asText()).body();
         assertThat(mediaSequence(steady)).isGreaterThanOrEqualTo(5);
         assertThat(steady).contains("#EXT-X-TARGETDURATION:2", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PROGRAM-DATE-TIME");
         assertNewestSegmentEndsAtCaptureTime(session.path("hls_url").asText());
@@ -121,13 +118,13 @@ class HlsPlaybackIT {
      * new muxer context gets its own anchor.)
      */
     static void assertNewestSegmentEndsAtCaptureTime(String hlsUrl) {
-        String before = newestSegment(fetch(hlsUrl).body());
+        String before = newestSegment(api.getWithoutKey(hlsUrl).body());
         String playlist;
         long now;
         long deadline = System.currentTimeMillis() + 10_000;
         do {
             Wait.sleep(20);
-            playlist = fetch(hlsUrl).body();
+            playlist = api.getWithoutKey(hlsUrl).body();
             now = System.currentTimeMillis();
         } while (newestSegment(playlist).equals(before) && now < deadline);
         List<String> lines = playlist.lines().toList();
@@ -164,9 +161,9 @@ class HlsPlaybackIT {
         double before = muxersActive();
         List<JsonNode> sessions = List.of(createSession("cam", "a"), createSession("cam", "b"), createSession("cam", "c"));
         for (JsonNode s : sessions) {
-            assertThat(fetch(s.path("hls_url").asText()).status()).isEqualTo(200);
-            String segment = fetch(s.path("hls_url").asText()).body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
-            Api.Response bytes = fetch("/api/stream/hls/" + s.path("session_id").asText() + "/" + segment);
+            assertThat(api.getWithoutKey(s.path("hls_url").asText()).status()).isEqualTo(200);
+            String segment = api.getWithoutKey(s.path("hls_url").asText()).body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
+            Api.Response bytes = api.getWithoutKey("/api/stream/hls/" + s.path("session_id").asText() + "/" + segment);
             assertThat(bytes.status()).isEqualTo(200);
             assertThat(bytes.contentType()).isEqualTo("video/iso.segment");
         }
@@ -187,14 +184,14 @@ class HlsPlaybackIT {
         for (String name : List.of("..", "%2e%2e", "..%2f..%2fapi-key", "%2e%2e%2fsecret.txt", "..;/secret.txt", "../secret.txt",
                 "%2fetc%2fpasswd", "index.m3u8", "init.mp4.tmp", "seg_1.m4s", "seg_000001.m4s.tmp", "api-key",
                 "x".repeat(300), "seg_" + "9".repeat(200) + ".m4s", "%00", "seg_000001.m4s%00.txt")) {
-            Api.Response r = fetch(base + name + token);
+            Api.Response r = api.getWithoutKey(base + name + token);
             assertThat(r.status()).as("segment name %s", name).isBetween(400, 404);
             assertThat(r.body()).doesNotContain("TOP-SECRET", "lw_", LenswireProcess.API_KEY, "ftyp");
         }
         // another camera's segment through this session's URL is not reachable either
         JsonNode other = createSession("hevc", "prowler");
-        String otherSegment = fetch(other.path("hls_url").asText()).body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
-        Api.Response cross = fetch("/api/stream/hls/" + other.path("session_id").asText() + "/" + otherSegment.replaceAll("\\?token=.*", "") + token);
+        String otherSegment = api.getWithoutKey(other.path("hls_url").asText()).body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
+        Api.Response cross = api.getWithoutKey("/api/stream/hls/" + other.path("session_id").asText() + "/" + otherSegment.replaceAll("\\?token=.*", "") + token);
         assertThat(cross.status()).isEqualTo(403);
     }
 
@@ -203,11 +200,11 @@ class HlsPlaybackIT {
     void cameraDropKeepsThePlaylistAndPlaybackResumesWithADiscontinuity() {
         JsonNode s = createSession("cam", "patient");
         String hls = s.path("hls_url").asText();
-        assertThat(fetch(hls).status()).isEqualTo(200);
+        assertThat(api.getWithoutKey(hls).status()).isEqualTo(200);
         rtsp.kill();
         Wait.until("camera RECONNECTING", Duration.ofSeconds(10), () -> api.state("cam").matches("RECONNECTING|FAILED"));
         for (int i = 0; i < 5; i++) {
-            Api.Response r = fetch(hls);
+            Api.Response r = api.getWithoutKey(hls);
             assertThat(r.status()).as("playlist while the camera is down").isEqualTo(200);
             assertThat(r.body()).contains("#EXTINF");
             Wait.sleep(300);
@@ -215,7 +212,7 @@ class HlsPlaybackIT {
         rtsp.start();
         Wait.until("camera STREAMING", Duration.ofSeconds(15), () -> api.state("cam").equals("STREAMING"));
         Wait.until("playlist resumes with a discontinuity", Duration.ofSeconds(20), () -> {
-            Api.Response r = fetch(hls);
+            Api.Response r = api.getWithoutKey(hls);
             assertThat(r.status()).isLessThan(500);
             return r.body().contains("#EXT-X-DISCONTINUITY");
         });
@@ -241,7 +238,7 @@ class HlsPlaybackIT {
         int threadsWhenIdle = app.threads();
         for (int cycle = 1; cycle <= 3; cycle++) {
             JsonNode again = createSession("cam", "returning-" + cycle);
-            assertThat(fetch(again.path("hls_url").asText()).status()).isEqualTo(200);
+            assertThat(api.getWithoutKey(again.path("hls_url").asText()).status()).isEqualTo(200);
             assertThat(muxersActive()).as("started again by a new session").isEqualTo(1.0);
             assertThat(api.delete("/api/stream/playback/" + again.path("session_id").asText()).status()).isEqualTo(200);
             Wait.until("cycle " + cycle + ": muxer stopped", Duration.ofSeconds(20), () -> muxersActive() == 0.0);
@@ -272,12 +269,12 @@ class HlsPlaybackIT {
             assertThat(api.addCamera(id, rtsp.url("/cam")).status()).isEqualTo(201);
             Wait.until(id + " STREAMING", Duration.ofSeconds(15), () -> api.state(id).equals("STREAMING"));
             JsonNode s = createSession(id, "namesake");
-            Api.Response playlist = fetch(s.path("hls_url").asText());
+            Api.Response playlist = api.getWithoutKey(s.path("hls_url").asText());
             assertThat(playlist.status()).as(id + " playlist").isEqualTo(200);
             String segment = playlist.body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
-            assertThat(fetch("/api/stream/hls/" + s.path("session_id").asText() + "/" + segment).status()).isEqualTo(200);
+            assertThat(api.getWithoutKey("/api/stream/hls/" + s.path("session_id").asText() + "/" + segment).status()).isEqualTo(200);
         }
         JsonNode other = createSession("cam", "neighbour");
-        assertThat(fetch(other.path("hls_url").asText()).status()).as("another camera's playlist").isEqualTo(200);
+        assertThat(api.getWithoutKey(other.path("hls_url").asText()).status()).as("another camera's playlist").isEqualTo(200);
     }
 }

@@ -68,6 +68,11 @@ public final class Api {
         }
     }
 
+    /** GET without the API key, as a viewer's player sends it (HLS paths carry their token themselves). */
+    public Response getWithoutKey(String pathAndQuery) {
+        return send(request(pathAndQuery).GET().build());
+    }
+
     public Response get(String path) {
         return send(request(path).header("X-API-Key", apiKey).GET().build());
     }
