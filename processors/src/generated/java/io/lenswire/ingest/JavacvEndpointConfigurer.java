@@ -23,6 +23,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         JavacvEndpoint target = (JavacvEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchwindow":
+        case "batchWindow": target.setBatchWindow(property(camelContext, long.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
@@ -52,6 +54,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchwindow":
+        case "batchWindow": return long.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "connecttimeout":
@@ -82,6 +86,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         JavacvEndpoint target = (JavacvEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchwindow":
+        case "batchWindow": return target.getBatchWindow();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "connecttimeout":

@@ -23,7 +23,8 @@ public class JavacvEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(14);
+        Set<String> props = new HashSet<>(15);
+        props.add("batchWindow");
         props.add("bridgeErrorHandler");
         props.add("cameraId");
         props.add("connectTimeout");

@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.camel.Body;
-import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -18,26 +16,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.lenswire.camera.Camera;
 import io.lenswire.camera.CameraLifecycleListener;
-import io.lenswire.ingest.EncodedPacket;
-import io.lenswire.ingest.BranchRoutes;
+import io.lenswire.ingest.BranchId;
+import io.lenswire.ingest.CameraPipelines;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The analytics branches: one {@code camera-analytics} route (routes/analytics.yaml) and one
- * {@link CameraAnalytics} pipeline per camera with {@code analytics: true}, created when the camera
- * starts and removed, with every native resource, before the camera's own routes go away.
+ * The analytics branches: one {@link AnalyticsBranch} (a {@link CameraAnalytics} pipeline, run by a
+ * {@code camera-analytics} route of routes/analytics.yaml) per camera with {@code analytics: true},
+ * opened when the camera starts and closed, with every native resource, before the camera's own
+ * routes go away.
  */
 @Component("faceAnalytics")
 public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaceAnalytics.class);
-    /** Logger of every face event as one JSON line at DEBUG (tests and troubleshooting read it). */
-    private static final Logger EVENTS = LoggerFactory.getLogger("io.lenswire.analytics.events");
-    static final String TEMPLATE_ID = "camera-analytics";
-    static final String BRANCH = "analytics";
     /** Longest wait for the branch's thread to finish its current packet when the branch stops. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -45,22 +40,16 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
     private final AnalyticsEngine engine;
     private final MeterRegistry meters;
     private final ObjectMapper json;
-    private final BranchRoutes branches;
+    private final CameraPipelines pipelines;
     private final Map<String, CameraAnalytics> running = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastFailureLog = new ConcurrentHashMap<>();
-    private static final long FAILURE_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     public FaceAnalytics(AnalyticsProperties settings,
-                         AnalyticsEngine engine, MeterRegistry meters, ObjectMapper json, BranchRoutes branches) {
-        this.branches = branches;
+                         AnalyticsEngine engine, MeterRegistry meters, ObjectMapper json, CameraPipelines pipelines) {
+        this.pipelines = pipelines;
         this.settings = settings;
         this.engine = engine;
         this.meters = meters;
         this.json = json;
-    }
-
-    public static String routeId(String cameraId) {
-        return BranchRoutes.routeId(BRANCH, cameraId);
     }
 
     @Override
@@ -100,65 +89,35 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
                 .tag("camera", cameraId).register(meters);
         FunctionCounter.builder("lenswire.analytics.frames.dropped", stats, AnalyticsStats::framesDropped)
                 .tag("camera", cameraId).description("Frames the analytics branch skipped because it was behind").register(meters);
+        boolean opened;
         try {
-            branches.add(BRANCH, TEMPLATE_ID, cameraId);
+            opened = pipelines.openBranch(BranchId.analytics(cameraId), new AnalyticsBranch(pipeline, this::toJson));
         } catch (RuntimeException e) {
             running.remove(cameraId).close();
             removeMeters(cameraId);
             throw e;
         }
+        if (!opened) { // the camera does not run (any more)
+            running.remove(cameraId).close();
+            removeMeters(cameraId);
+            return;
+        }
         LOG.info("camera {}: face analytics started ({})", cameraId, engine.recognizerName());
     }
 
     /**
-     * Closes the branch's queue to ingest, removes the route (its thread owns the pipeline: what is
-     * still queued passes through without analysis), then frees the pipeline's native memory.
+     * Closes the branch: its thread frees the pipeline's native memory (what is still queued is
+     * dropped), then the route goes.
      */
     synchronized void stop(String cameraId) {
         CameraAnalytics pipeline = running.remove(cameraId);
         if (pipeline == null) {
             return;
         }
-        lastFailureLog.remove(cameraId);
-        branches.remove(BRANCH, cameraId, STOP_TIMEOUT);
-        pipeline.close();
-        // hand the decoder's freed frame buffers back to the OS: glibc keeps them in per-thread
-        // arenas otherwise, and RSS would climb with every camera added and removed
-        Pointer.trimMemory();
+        pipelines.closeBranch(BranchId.analytics(cameraId), STOP_TIMEOUT);
+        pipeline.close(); // closed already by the branch's thread (close is idempotent); here for a camera gone first
         removeMeters(cameraId);
         LOG.info("camera {}: face analytics stopped ({} frames analysed)", cameraId, pipeline.stats().framesProcessed());
-    }
-
-    /**
-     * Route step of {@code camera-analytics}: the result of one packet, or null. A failure (a stream
-     * the decoder cannot open, say) is logged at most once a minute per camera instead of once per
-     * packet, and the packet is skipped.
-     */
-    public FaceEvent process(@Body EncodedPacket packet) {
-        CameraAnalytics pipeline = running.get(packet.cameraId());
-        if (pipeline == null) {
-            return null;
-        }
-        FaceEvent event;
-        try {
-            event = pipeline.process(packet);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            pipeline.stats().decodeError();
-            long now = System.nanoTime();
-            Long last = lastFailureLog.get(packet.cameraId());
-            if (last == null || now - last > FAILURE_LOG_INTERVAL_NANOS) {
-                lastFailureLog.put(packet.cameraId(), now);
-                LOG.warn("camera {}: analytics skipped a packet: {}", packet.cameraId(), e.toString());
-            }
-            return null;
-        }
-        if (event != null && EVENTS.isDebugEnabled()) {
-            EVENTS.debug("face-event {}", toJson(event));
-        }
-        return event;
     }
 
     private String toJson(FaceEvent event) {
@@ -167,10 +126,6 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
         } catch (JsonProcessingException e) {
             return event.toString();
         }
-    }
-
-    public boolean isRunning(String cameraId) {
-        return running.containsKey(cameraId);
     }
 
     /** Stats of one camera's branch, if it runs. */
@@ -190,7 +145,7 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
     }
 
     private long queueDrops(String cameraId) {
-        Counter c = meters.find("lenswire.branch.dropped.packets").tag("camera", cameraId).tag("branch", BRANCH).counter();
+        Counter c = meters.find("lenswire.branch.dropped.packets").tags(BranchId.analytics(cameraId).tags()).counter();
         return c == null ? 0 : (long) c.count();
     }
 

@@ -8,10 +8,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import io.lenswire.config.LenswireProperties;
+import io.lenswire.ingest.CameraPipelines;
 import io.lenswire.ingest.CameraStatusRegistry;
 import io.lenswire.ingest.IngestLimits;
 
-/** Adds and removes cameras: directory, database, Camel routes and metrics, kept in step. */
+/** Adds and removes cameras: directory, database, pipelines (Camel routes) and metrics, kept in step. */
 @Service
 public class CameraService {
 
@@ -19,7 +20,7 @@ public class CameraService {
 
     private final CameraDirectory directory;
     private final CameraRepository repository;
-    private final CameraRoutes routes;
+    private final CameraPipelines pipelines;
     private final CameraStatusRegistry statuses;
     private final CameraMetrics metrics;
     private final LenswireProperties properties;
@@ -33,14 +34,14 @@ public class CameraService {
         }
     }
 
-    public CameraService(CameraDirectory directory, CameraRepository repository, CameraRoutes routes,
+    public CameraService(CameraDirectory directory, CameraRepository repository, CameraPipelines pipelines,
                          CameraStatusRegistry statuses, CameraMetrics metrics, LenswireProperties properties,
                          List<CameraLifecycleListener> listeners, IngestLimits limits) {
         this.listeners = listeners;
         this.limits = limits;
         this.directory = directory;
         this.repository = repository;
-        this.routes = routes;
+        this.pipelines = pipelines;
         this.statuses = statuses;
         this.metrics = metrics;
         this.properties = properties;
@@ -64,7 +65,7 @@ public class CameraService {
         }
         statuses.register(camera.id());
         metrics.register(camera.id());
-        routes.start(camera);
+        pipelines.start(camera.id(), CameraDirectory.isFiniteSource(camera));
         LOG.info("camera {} added ({})", camera.id(), camera.maskedUrl());
         for (CameraLifecycleListener l : listeners) {
             try {
@@ -101,7 +102,7 @@ public class CameraService {
             return false;
         }
         listeners.forEach(l -> l.cameraRemoving(cameraId));
-        routes.stop(cameraId);
+        pipelines.stop(cameraId);
         directory.remove(cameraId);
         repository.delete(cameraId);
         metrics.unregister(cameraId);

@@ -59,8 +59,14 @@ public class LenswireProperties {
         private Duration reconnectMaxDelay = Duration.ofSeconds(5);
         /** After this many failed attempts in a row the state is FAILED (retries go on). */
         private int failedAfterAttempts = 5;
-        /** Capacity of each branch queue behind ingest (packets). */
+        /** Capacity of each branch queue behind ingest (batches; the byte bound usually comes first). */
         private int branchQueueSize = 1024;
+        /**
+         * How long ingest gathers a camera's packets into one batch (one exchange) before handing
+         * them on; 0 = one packet per exchange. Added latency is at most this plus one packet
+         * interval; it must stay under a tenth of the HLS segment duration.
+         */
+        private Duration batchWindow = Duration.ofMillis(100);
         /** Upper bound for one GOP in a camera's GOP cache (packets). */
         private int gopCacheMaxPackets = 1500;
         /**
@@ -80,6 +86,8 @@ public class LenswireProperties {
         public int getFailedAfterAttempts() { return failedAfterAttempts; }
         public void setFailedAfterAttempts(int n) { this.failedAfterAttempts = n; }
         public int getBranchQueueSize() { return branchQueueSize; }
+        public Duration getBatchWindow() { return batchWindow; }
+        public void setBatchWindow(Duration batchWindow) { this.batchWindow = batchWindow; }
         public void setBranchQueueSize(int n) { this.branchQueueSize = n; }
         public int getGopCacheMaxPackets() { return gopCacheMaxPackets; }
         public void setGopCacheMaxPackets(int n) { this.gopCacheMaxPackets = n; }

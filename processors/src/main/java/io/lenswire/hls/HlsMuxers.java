@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,33 +22,29 @@ import org.springframework.stereotype.Component;
 
 import io.lenswire.camera.CameraLifecycleListener;
 import io.lenswire.config.LenswireProperties;
-import io.lenswire.ingest.BranchRoutes;
-import io.lenswire.ingest.EncodedPacket;
-import io.lenswire.ingest.GopCacheRegistry;
+import io.lenswire.ingest.BranchId;
+import io.lenswire.ingest.CameraPipelines;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * On-demand lifecycle of the per-camera HLS muxers: started by the first viewer, fed by the
- * camera's {@code seda:hls-<camera>} branch through the {@code camera-hls} route template, stopped
- * (route removed, muxer closed, files deleted) when no live session and no request has been seen
- * for the idle timeout. One muxer per camera, whatever the number of viewers.
+ * On-demand lifecycle of the per-camera HLS muxers: started by the first viewer as the HLS branch of
+ * the camera's pipeline (the {@code camera-hls} route template), stopped (branch closed, which closes
+ * the muxer on the branch's thread, then files deleted) when no live session and no request has been
+ * seen for the idle timeout. One muxer per camera, whatever the number of viewers.
  */
 @Component("hlsMuxers")
 public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsMuxers.class);
-    static final String TEMPLATE_ID = "camera-hls";
-    private static final String BRANCH = "hls";
     private static final long SWEEP_SECONDS = 1;
     /** Longest wait for the muxer's route to finish the packet in hand when it stops. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final GopCacheRegistry gopCaches;
     private final HlsProperties settings;
     private final LenswireProperties properties;
     private final ViewerPresence presence;
-    private final BranchRoutes branches;
+    private final CameraPipelines pipelines;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
     /**
      * One lock per camera for starting and stopping its muxer. A stop waits for Camel's graceful
@@ -69,18 +64,17 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         volatile long lastRequestNanos = System.nanoTime();
         /** Set when its stop begins; from then on requests wait for the camera's lock and start a new muxer. */
         volatile boolean stopping;
-        boolean primed;
 
         Slot(HlsMuxer muxer) {
             this.muxer = muxer;
         }
     }
 
-    public HlsMuxers(GopCacheRegistry gopCaches, HlsProperties settings, LenswireProperties properties,
-                     ObjectProvider<ViewerPresence> presence, MeterRegistry meters, BranchRoutes branches) {
+    public HlsMuxers(HlsProperties settings, LenswireProperties properties,
+                     ObjectProvider<ViewerPresence> presence, MeterRegistry meters, CameraPipelines pipelines) {
         validate(settings);
-        this.branches = branches;
-        this.gopCaches = gopCaches;
+        validateBatchWindow(settings, properties.getIngest().getBatchWindow());
+        this.pipelines = pipelines;
         this.settings = settings;
         this.properties = properties;
         // without a session service only the idle timeout keeps a muxer alive
@@ -107,8 +101,15 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         }
     }
 
-    public static String routeId(String cameraId) {
-        return BranchRoutes.routeId(BRANCH, cameraId);
+    /**
+     * Ingest's batch window adds up to its length to every packet's way into a segment; above a
+     * tenth of a segment it would show in the playlist's timing.
+     */
+    static void validateBatchWindow(HlsProperties s, Duration batchWindow) {
+        if (batchWindow.isNegative() || batchWindow.multipliedBy(10).compareTo(s.getSegmentDuration()) > 0) {
+            throw new IllegalStateException("lenswire.ingest.batch-window must be between 0 and a tenth of lenswire.hls.segment-duration ("
+                    + s.getSegmentDuration().dividedBy(10).toMillis() + " ms), not " + batchWindow.toMillis() + " ms");
+        }
     }
 
     public Path directory(String cameraId) {
@@ -152,12 +153,18 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
             LOG.warn("camera {}: cannot prepare the HLS directory ({}); the muxer retries", cameraId,
                     e.getClass().getSimpleName());
         }
-        running.put(cameraId, new Slot(new HlsMuxer(cameraId, dir, settings)));
+        HlsMuxer muxer = new HlsMuxer(cameraId, dir, settings);
+        running.put(cameraId, new Slot(muxer));
+        boolean opened;
         try {
-            branches.add(BRANCH, TEMPLATE_ID, cameraId);
+            opened = pipelines.openBranch(BranchId.hls(cameraId), new HlsBranch(muxer));
         } catch (RuntimeException e) {
             running.remove(cameraId).muxer.close();
             throw e;
+        }
+        if (!opened) { // the camera was removed meanwhile
+            running.remove(cameraId).muxer.close();
+            return;
         }
         LOG.info("camera {}: HLS muxer started", cameraId);
     }
@@ -207,20 +214,6 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
         }
     }
 
-    /** Route step of {@code camera-hls}: the branch's consumer thread is the muxer's only writer. */
-    public void write(@Body EncodedPacket packet) throws IOException {
-        Slot slot = running.get(packet.cameraId());
-        if (slot == null) {
-            return;
-        }
-        if (!slot.primed) {
-            slot.primed = true;
-            slot.muxer.prime(gopCaches.snapshot(packet.cameraId()).stream()
-                    .filter(p -> p.stream() == packet.stream()).toList());
-        }
-        slot.muxer.write(packet);
-    }
-
     void stopIdle() {
         long idleNanos = settings.getIdleTimeout().toNanos();
         for (Map.Entry<String, Slot> e : running.entrySet()) {
@@ -233,8 +226,8 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     /**
-     * Removes the route first (its thread is the writer), then closes the muxer and deletes its files.
-     * Holds only this camera's lock.
+     * Closes the branch (the muxer is closed on its writer's thread) and deletes the files. Holds
+     * only this camera's lock.
      */
     public void stop(String cameraId) {
         synchronized (lockFor(cameraId)) {
@@ -245,8 +238,8 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
             // a request for this camera from now on waits for this camera's lock and then starts a
             // new muxer, instead of being told that the stopping one runs
             slot.stopping = true;
-            branches.remove(BRANCH, cameraId, STOP_TIMEOUT);
-            slot.muxer.close();
+            pipelines.closeBranch(BranchId.hls(cameraId), STOP_TIMEOUT);
+            slot.muxer.close(); // closed already by its thread; a muxer whose branch never opened is closed here
             try {
                 deleteTree(slot.muxer.directory());
             } catch (IOException e) {

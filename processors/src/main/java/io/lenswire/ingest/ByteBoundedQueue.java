@@ -10,10 +10,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.BlockingQueueFactory;
 
 /**
- * A SEDA queue bounded in packets (its capacity) and in the bytes of the {@link EncodedPacket}s it
- * holds: {@link #offer(Exchange)} refuses a packet that would pass the byte bound, so a camera
- * sending huge frames fills a slow branch's queue by size long before its packet count. An empty
- * queue takes any one packet (packets are bounded by {@code lenswire.ingest.max-packet-size}).
+ * A SEDA queue bounded in exchanges (its capacity) and in the bytes of the {@link PacketBatch}es (or
+ * single {@link EncodedPacket}s) it holds: {@link #offer(Exchange)} refuses a batch that would pass
+ * the byte bound, so a camera sending huge frames fills a slow branch's queue by size long before
+ * its batch count. An empty queue takes any one batch (packets are bounded by
+ * {@code lenswire.ingest.max-packet-size}, batches by their window).
  * Other bodies count as zero bytes. Removal through the iterator or bulk removal is not counted;
  * SEDA uses neither.
  */
@@ -43,7 +44,11 @@ final class ByteBoundedQueue extends LinkedBlockingQueue<Exchange> {
     }
 
     static long sizeOf(Exchange exchange) {
-        return exchange != null && exchange.getIn().getBody() instanceof EncodedPacket p ? p.size() : 0;
+        if (exchange == null) {
+            return 0;
+        }
+        Object body = exchange.getIn().getBody();
+        return body instanceof PacketBatch b ? b.bytes() : body instanceof EncodedPacket p ? p.size() : 0;
     }
 
     boolean hasRoomFor(long size) {

@@ -84,4 +84,9 @@ public final class CameraStatus {
     public void dropped() {
         packetsDropped.incrementAndGet();
     }
+
+    /** Packets that a branch queue had to let go together (one batch). */
+    public void dropped(int packets) {
+        packetsDropped.addAndGet(packets);
+    }
 }

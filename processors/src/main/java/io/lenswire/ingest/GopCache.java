@@ -27,6 +27,13 @@ public final class GopCache {
         this.maxBytes = maxBytes;
     }
 
+    /** Route step of the camera route: every packet of the batch, in order. */
+    public synchronized void remember(PacketBatch batch) {
+        for (EncodedPacket packet : batch.packets()) {
+            add(packet);
+        }
+    }
+
     public synchronized void add(EncodedPacket packet) {
         if (packet.stream() != stream) { // a new connection: its timestamps do not follow the old ones
             stream = packet.stream();

@@ -5,9 +5,12 @@ import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
+import io.micrometer.core.instrument.Timer;
+
 /**
  * The {@code javacv:} component: a consumer per camera that reads encoded packets from RTSP (or a
- * file) through FFmpeg and emits one exchange per packet, without decoding.
+ * file) through FFmpeg and emits one exchange per batch of packets ({@link PacketBatch}), without
+ * decoding.
  */
 @org.apache.camel.spi.annotations.Component("javacv")
 public class JavacvComponent extends DefaultComponent {
@@ -17,6 +20,7 @@ public class JavacvComponent extends DefaultComponent {
     private final IngestLimits limits;
     private final SourceInterrupts interrupts;
     private final TlsTrust tlsTrust;
+    private Timer handoffDelay;
 
     public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, SourceInterrupts interrupts) {
         this(resolver, statuses, new IngestLimits(), interrupts);
@@ -39,6 +43,15 @@ public class JavacvComponent extends DefaultComponent {
         JavacvEndpoint endpoint = new JavacvEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /** Records how long each batch's oldest packet waited in ingest before the route got it. */
+    public void recordHandoffDelayIn(Timer handoffDelay) {
+        this.handoffDelay = handoffDelay;
+    }
+
+    Timer handoffDelay() {
+        return handoffDelay;
     }
 
     CameraSourceResolver resolver() {

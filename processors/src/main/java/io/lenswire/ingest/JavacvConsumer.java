@@ -10,8 +10,11 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.Timer;
+
 /**
- * One thread per camera: connect, read packets, hand each to the route, reconnect with backoff.
+ * One thread per camera: connect, read packets, hand them to the route in batches
+ * ({@link PacketBatcher}: one exchange per batch window), reconnect with backoff.
  * The route behind it must not block (it ends in bounded SEDA queues that drop when full), so a
  * slow branch never slows ingest. The thread owns the {@link PacketSource} and closes it.
  */
@@ -19,6 +22,8 @@ public class JavacvConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavacvConsumer.class);
     private static final long STOP_WAIT_SECONDS = 10;
+    /** Bounds a batch when a camera floods packets (e.g. a file read without pacing). */
+    private static final int MAX_BATCH_PACKETS = 256;
 
     private final JavacvEndpoint endpoint;
     private final CameraStatus status;
@@ -26,11 +31,15 @@ public class JavacvConsumer extends DefaultConsumer {
     private volatile PacketSource current;
     private volatile CountDownLatch finished = new CountDownLatch(0);
     private long generation;
+    private final PacketBatcher batcher;
+    private final Timer handoffDelay;
 
     public JavacvConsumer(JavacvEndpoint endpoint, Processor processor, CameraStatus status) {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.status = status;
+        this.batcher = new PacketBatcher(TimeUnit.MILLISECONDS.toNanos(endpoint.getBatchWindow()), MAX_BATCH_PACKETS);
+        this.handoffDelay = ((JavacvComponent) endpoint.getComponent()).handoffDelay();
     }
 
     @Override
@@ -133,7 +142,9 @@ public class JavacvConsumer extends DefaultConsumer {
             EncodedPacket packet;
             while (isRunAllowed() && (packet = source.read()) != null) {
                 status.received(packet.size(), packet.receivedNanos());
-                deliver(packet);
+                for (PacketBatch batch : batcher.add(packet)) {
+                    deliver(batch);
+                }
             }
             return isRunAllowed() ? "end of stream" : "stopped";
         } catch (Exception e) {
@@ -141,21 +152,27 @@ public class JavacvConsumer extends DefaultConsumer {
         } finally {
             current = null;
             source.close();
+            PacketBatch rest = batcher.flush(); // what the connection delivered before it ended
+            if (rest != null && isRunAllowed()) {
+                deliver(rest);
+            }
         }
     }
 
-    private void deliver(EncodedPacket packet) {
+    private void deliver(PacketBatch batch) {
+        if (handoffDelay != null) {
+            handoffDelay.record(System.nanoTime() - batch.first().receivedNanos(), TimeUnit.NANOSECONDS);
+        }
         Exchange exchange = createExchange(false);
         try {
-            exchange.getIn().setBody(packet);
-            exchange.getIn().setHeader(JavacvConstants.CAMERA_ID, packet.cameraId());
-            exchange.getIn().setHeader(JavacvConstants.KEY_FRAME, packet.isVideoKeyFrame());
+            exchange.getIn().setBody(batch);
+            exchange.getIn().setHeader(JavacvConstants.CAMERA_ID, batch.cameraId());
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         }
         if (exchange.getException() != null) {
-            getExceptionHandler().handleException("camera " + packet.cameraId() + ": packet processing failed",
+            getExceptionHandler().handleException("camera " + batch.cameraId() + ": batch processing failed",
                     exchange, exchange.getException());
         }
         releaseExchange(exchange, false);

@@ -46,6 +46,9 @@ public class JavacvEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer", defaultValue = "5",
             description = "Failed attempts in a row after which the state is FAILED (retries continue)")
     private int failedAfterAttempts = 5;
+    @UriParam(label = "consumer", defaultValue = "0", javaType = "long",
+            description = "Milliseconds a batch of packets may gather before it is handed to the route; 0 = one packet per exchange")
+    private long batchWindow;
     @UriParam(label = "consumer,advanced", defaultValue = "false",
             description = "Restart a finite source (a file) at its end, timestamps rising")
     private boolean loop;
@@ -111,6 +114,8 @@ public class JavacvEndpoint extends DefaultEndpoint {
     public void setReconnectMaxDelay(long d) { this.reconnectMaxDelay = d; }
     public int getFailedAfterAttempts() { return failedAfterAttempts; }
     public void setFailedAfterAttempts(int n) { this.failedAfterAttempts = n; }
+    public long getBatchWindow() { return batchWindow; }
+    public void setBatchWindow(long batchWindow) { this.batchWindow = batchWindow; }
     public boolean isLoop() { return loop; }
     public void setLoop(boolean loop) { this.loop = loop; }
     public boolean isRealtime() { return realtime; }

@@ -14,8 +14,8 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.yaml.snakeyaml.Yaml;
 
-import io.lenswire.analytics.FaceAnalytics;
-import io.lenswire.hls.HlsMuxers;
+import io.lenswire.ingest.BranchId;
+import io.lenswire.ingest.CameraPipeline;
 
 /**
  * Per-camera routes are named {@code <prefix><cameraId>}. Camel replaces a route when another one
@@ -25,7 +25,7 @@ import io.lenswire.hls.HlsMuxers;
 class RouteIdsTest {
 
     private static final List<UnaryOperator<String>> PER_CAMERA = List.of(
-            CameraRoutes::routeId, HlsMuxers::routeId, FaceAnalytics::routeId);
+            CameraPipeline::cameraRouteId, id -> BranchId.hls(id).routeId(), id -> BranchId.analytics(id).routeId());
 
     @Test
     void noFixedRouteCanBeTakenByACameraRoute() throws IOException {
