@@ -22,7 +22,7 @@ import io.lenswire.it.support.Wait;
  * Covers a muxer running during the removal (b-a) and one started after it (x-a, whose queue
  * endpoint had no consumer when it was removed), and analytics. With Camel 4.17 the SEDA queue
  * reference counting kept video flowing even before the fix (this test passed then too; the
- * endpoint registry damage is caught by CameraRoutesRemovalTest): it guards the behaviour.
+ * endpoint registry damage is caught by CameraPipelineTest): it guards the behaviour.
  */
 class CameraRemovalIsolationIT {
 

@@ -185,10 +185,6 @@ final class FrameDecoder implements AutoCloseable {
         return frame.height();
     }
 
-    long pts() {
-        return frame.pts();
-    }
-
     /** The current frame scaled to {@code width} x height-keeping-aspect, BGR, for the detector. */
     Mat detectorImage(int width) {
         int w = Math.min(width, frame.width());

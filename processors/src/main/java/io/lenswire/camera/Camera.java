@@ -1,5 +1,7 @@
 package io.lenswire.camera;
 
+import io.lenswire.ingest.StreamUrls;
+
 /**
  * A camera as configured. {@code url} may hold credentials: never log it or return it unmasked.
  *

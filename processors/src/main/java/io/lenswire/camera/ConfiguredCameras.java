@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 
 import io.lenswire.config.LenswireProperties;
 import io.lenswire.ingest.IngestLimits;
+import io.lenswire.ingest.StreamUrls;
 
 /**
  * Checks {@code lenswire.cameras} by the rules of the API (id pattern, address, name) while the

@@ -98,7 +98,7 @@ final class CaptureClock {
     private static long nextSegmentNumber(String[] lines, int from) {
         for (int i = from; i < lines.length; i++) {
             if (!lines[i].isEmpty() && !lines[i].startsWith("#")) {
-                return HlsMuxer.segmentNumber(lines[i].strip());
+                return SegmentNames.number(lines[i].strip());
             }
         }
         return -1;

@@ -72,7 +72,7 @@ public class HlsEndpoints implements PlaybackSessionListener {
 
     public void segment(Exchange exchange) throws IOException {
         String name = exchange.getIn().getHeader(SEGMENT_HEADER, String.class);
-        if (!HlsFiles.isSegmentName(name)) {
+        if (!SegmentNames.isServable(name)) {
             throw ApiException.notFound("No such segment");
         }
         String cameraId = watchedCamera(exchange);

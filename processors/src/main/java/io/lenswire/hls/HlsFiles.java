@@ -18,8 +18,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class HlsFiles {
 
-    /** init.mp4 or seg_000123.m4s; anything else is not ours. */
-    private static final Pattern SEGMENT = Pattern.compile("init\\.mp4|seg_\\d{6,9}\\.m4s");
     private static final Pattern URI_ATTRIBUTE = Pattern.compile("URI=\"([^\"]+)\"");
     private static final long POLL_MILLIS = 50;
 
@@ -29,10 +27,6 @@ public class HlsFiles {
     public HlsFiles(HlsMuxers muxers, HlsProperties settings) {
         this.muxers = muxers;
         this.settings = settings;
-    }
-
-    public static boolean isSegmentName(String name) {
-        return name != null && SEGMENT.matcher(name).matches();
     }
 
     /**
@@ -85,7 +79,7 @@ public class HlsFiles {
 
     /** A segment's bytes, or empty when the name is not ours or the file is gone. */
     public Optional<byte[]> segment(String cameraId, String name) throws IOException {
-        if (!isSegmentName(name)) {
+        if (!SegmentNames.isServable(name)) {
             return Optional.empty();
         }
         try {

@@ -26,8 +26,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -65,9 +63,6 @@ public final class HlsMuxer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsMuxer.class);
     static final String PLAYLIST = "index.m3u8";
-    static final String INIT_SEGMENT = "init.mp4";
-    private static final String SEGMENT_FILES = "seg_%06d.m4s";
-    private static final Pattern SEGMENT_NAME = Pattern.compile("seg_(\\d{6,18})\\.m4s");
     private static final long MICROS = 1_000_000L;
 
     private final String cameraId;
@@ -88,7 +83,8 @@ public final class HlsMuxer implements AutoCloseable {
     private long droppedPackets;
     private long writtenPackets;
     private boolean audioDroppedReported;
-    private int openCount;
+    /** An output was opened before (it may have failed since): a new one continues its playlist. */
+    private boolean openedBefore;
     private boolean headerWritten;
     /** Number of the first segment the current muxer context writes (FFmpeg numbers on across reconnects). */
     private long firstSegmentOfContext;
@@ -231,7 +227,7 @@ public final class HlsMuxer implements AutoCloseable {
     private void reopenFor(StreamInfo info) throws IOException {
         // continue the playlist (numbers rising, with a discontinuity) after any earlier output,
         // also one that failed: a player holding the playlist must not see numbers restart
-        boolean continuing = openCount > 0;
+        boolean continuing = openedBefore;
         closeOutput();
         stream = null;
         try {
@@ -250,7 +246,7 @@ public final class HlsMuxer implements AutoCloseable {
         lastAudioDts = Long.MIN_VALUE;
         openOutput(info, continuing, renumber ? firstSegmentOfContext : -1);
         stream = info;
-        openCount++;
+        openedBefore = true;
     }
 
     private void openOutput(StreamInfo info, boolean appendWithDiscontinuity, long startNumber) throws IOException {
@@ -297,8 +293,8 @@ public final class HlsMuxer implements AutoCloseable {
             av_dict_set(options, "hls_list_size", Integer.toString(settings.getListSize()), 0);
             av_dict_set(options, "hls_delete_threshold", "1", 0);
             av_dict_set(options, "hls_segment_type", "fmp4", 0);
-            av_dict_set(options, "hls_fmp4_init_filename", INIT_SEGMENT, 0);
-            av_dict_set(options, "hls_segment_filename", directory.resolve(SEGMENT_FILES).toString(), 0);
+            av_dict_set(options, "hls_fmp4_init_filename", SegmentNames.INIT, 0);
+            av_dict_set(options, "hls_segment_filename", directory.resolve(SegmentNames.MEDIA_FORMAT).toString(), 0);
             String flags = "delete_segments+independent_segments+temp_file+omit_endlist+program_date_time";
             if (appendWithDiscontinuity) {
                 flags += "+append_list+discont_start";
@@ -359,20 +355,14 @@ public final class HlsMuxer implements AutoCloseable {
         return System.currentTimeMillis() - (System.nanoTime() - p.receivedNanos()) / 1_000_000L;
     }
 
-    /** The number in a media segment's name (seg_000123.m4s, as the muxer names them), or -1. */
-    static long segmentNumber(String name) {
-        Matcher m = SEGMENT_NAME.matcher(name);
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
-    }
-
     /**
      * The highest segment number in the directory or seen there before, or -1: the closed
      * context's last segment.
      */
     private long highestSegmentNumber() throws IOException {
-        try (DirectoryStream<Path> segments = Files.newDirectoryStream(directory, "seg_*.m4s")) {
+        try (DirectoryStream<Path> segments = Files.newDirectoryStream(directory, SegmentNames.MEDIA_GLOB)) {
             for (Path segment : segments) {
-                highestSegmentSeen = Math.max(highestSegmentSeen, segmentNumber(segment.getFileName().toString()));
+                highestSegmentSeen = Math.max(highestSegmentSeen, SegmentNames.number(segment.getFileName().toString()));
             }
             return highestSegmentSeen;
         }
@@ -393,11 +383,6 @@ public final class HlsMuxer implements AutoCloseable {
 
     public synchronized long writtenPackets() {
         return writtenPackets;
-    }
-
-    /** How many times the output was (re)opened: 1 + reconnects seen. */
-    public synchronized int openCount() {
-        return openCount;
     }
 
     public Path directory() {

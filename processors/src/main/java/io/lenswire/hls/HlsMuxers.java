@@ -21,9 +21,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.lenswire.camera.CameraLifecycleListener;
+import io.lenswire.camera.PlaybackStateView;
 import io.lenswire.config.LenswireProperties;
 import io.lenswire.ingest.BranchId;
 import io.lenswire.ingest.CameraPipelines;
+import io.lenswire.ingest.StreamInfo;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -34,7 +36,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * seen for the idle timeout. One muxer per camera, whatever the number of viewers.
  */
 @Component("hlsMuxers")
-public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
+public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsMuxers.class);
     private static final long SWEEP_SECONDS = 1;
@@ -176,6 +178,7 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     /** {@code stopped}, {@code running}, or {@code failing} (its output cannot be written; see {@link #failure}). */
+    @Override
     public String state(String cameraId) {
         Slot slot = running.get(cameraId);
         if (slot == null || slot.stopping) {
@@ -185,12 +188,14 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
     }
 
     /** Why the camera's running muxer cannot write, if it cannot. */
+    @Override
     public Optional<String> failure(String cameraId) {
         Slot slot = running.get(cameraId);
         return slot == null || slot.stopping ? Optional.empty() : Optional.ofNullable(slot.muxer.failure());
     }
 
     /** The cameras whose muxer cannot write now, with the reason, by camera id. */
+    @Override
     public Map<String, String> failures() {
         Map<String, String> failing = new TreeMap<>();
         running.forEach((id, slot) -> {
@@ -200,6 +205,11 @@ public class HlsMuxers implements CameraLifecycleListener, DisposableBean {
             }
         });
         return failing;
+    }
+
+    @Override
+    public boolean carriesAudio(StreamInfo.AudioInfo audio) {
+        return HlsMuxer.carriesAudio(audio);
     }
 
     public boolean isRunning(String cameraId) {

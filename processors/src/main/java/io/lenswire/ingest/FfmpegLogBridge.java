@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-import io.lenswire.camera.StreamUrls;
 
 /**
  * Sends FFmpeg's own log lines to SLF4J instead of stderr, with any credentials in URLs masked:

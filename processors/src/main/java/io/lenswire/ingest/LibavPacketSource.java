@@ -32,7 +32,6 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
-import io.lenswire.camera.CameraHosts;
 
 /**
  * Reads encoded packets with libavformat directly, never decoding.

@@ -11,7 +11,7 @@ import io.lenswire.api.ApiException;
 /** The body of {@code POST /api/stream/playback/create-session}: {@code {camera_id, user_id}}, nothing else. */
 record CreateSessionRequest(String cameraId, String userId) {
 
-    /** The camera id rule of camera add (io.lenswire.api.CameraRequest). */
+    /** The camera id rule of camera add (io.lenswire.camera.CameraRequest). */
     static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     static final int MAX_USER_ID_LENGTH = 128;
     private static final Set<String> FIELDS = Set.of("camera_id", "user_id");

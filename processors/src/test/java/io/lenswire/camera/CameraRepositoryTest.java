@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import io.lenswire.config.SecretBox;
+import io.lenswire.ingest.StreamUrls;
 
 class CameraRepositoryTest {
 

@@ -108,7 +108,7 @@ class HlsMuxerFaultTest {
 
             long highestBefore;
             try (var files = Files.list(moved)) {
-                highestBefore = files.mapToLong(f -> HlsMuxer.segmentNumber(f.getFileName().toString())).max().orElse(-1);
+                highestBefore = files.mapToLong(f -> SegmentNames.number(f.getFileName().toString())).max().orElse(-1);
             }
             assertThat(highestBefore).isGreaterThanOrEqualTo(0);
 
@@ -122,7 +122,7 @@ class HlsMuxerFaultTest {
             assertThat(playlist).contains("#EXT-X-DISCONTINUITY");
             // numbers go on from before the failure: a player's media sequence never goes back
             assertThat(playlist.lines().filter(l -> l.startsWith("seg_"))
-                    .mapToLong(HlsMuxer::segmentNumber)).isNotEmpty().allMatch(n -> n > highestBefore);
+                    .mapToLong(SegmentNames::number)).isNotEmpty().allMatch(n -> n > highestBefore);
         }
     }
 

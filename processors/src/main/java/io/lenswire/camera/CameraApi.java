@@ -1,4 +1,4 @@
-package io.lenswire.api;
+package io.lenswire.camera;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,15 +7,14 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-import io.lenswire.camera.Camera;
-import io.lenswire.camera.CameraService;
-import io.lenswire.camera.StreamUrls;
+import io.lenswire.api.ApiException;
+import io.lenswire.api.ApiResponses;
+import io.lenswire.api.JsonRequests;
 import io.lenswire.ingest.CameraState;
 import io.lenswire.ingest.CameraStatus;
 import io.lenswire.ingest.CameraStatusRegistry;
 import io.lenswire.ingest.StreamInfo;
-import io.lenswire.hls.HlsMuxer;
-import io.lenswire.hls.HlsMuxers;
+import io.lenswire.ingest.StreamUrls;
 
 /** The camera endpoints under /api/stream: add, remove, status, health. */
 @Component("cameraApi")
@@ -24,10 +23,10 @@ public class CameraApi {
     private final CameraService cameras;
     private final CameraStatusRegistry statuses;
     private final JsonRequests requests;
-    private final HlsMuxers muxers;
+    private final PlaybackStateView playback;
 
-    public CameraApi(CameraService cameras, CameraStatusRegistry statuses, JsonRequests requests, HlsMuxers muxers) {
-        this.muxers = muxers;
+    public CameraApi(CameraService cameras, CameraStatusRegistry statuses, JsonRequests requests, PlaybackStateView playback) {
+        this.playback = playback;
         this.cameras = cameras;
         this.statuses = statuses;
         this.requests = requests;
@@ -76,7 +75,7 @@ public class CameraApi {
         long streaming = all.stream()
                 .filter(c -> statuses.find(c.id()).map(s -> s.state() == CameraState.STREAMING).orElse(false))
                 .count();
-        Map<String, String> hlsFailures = muxers.failures();
+        Map<String, String> hlsFailures = playback.failures();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", streaming == all.size() && hlsFailures.isEmpty() ? "healthy" : "degraded");
         body.put("cameras", Map.of("total", all.size(), "streaming", streaming));
@@ -110,9 +109,9 @@ public class CameraApi {
         m.put("packets_dropped", status == null ? 0 : status.packetsDropped());
         StreamInfo.AudioInfo audio = stream == null ? null : stream.audio();
         m.put("audio_codec", audio == null ? null : audio.codec());
-        m.put("audio_in_hls", audio == null ? null : HlsMuxer.carriesAudio(audio));
-        m.put("hls_state", muxers.state(camera.id()));
-        m.put("hls_error", muxers.failure(camera.id()).orElse(null));
+        m.put("audio_in_hls", audio == null ? null : playback.carriesAudio(audio));
+        m.put("hls_state", playback.state(camera.id()));
+        m.put("hls_error", playback.failure(camera.id()).orElse(null));
         return m;
     }
 }

@@ -1,4 +1,4 @@
-package io.lenswire.events;
+package io.lenswire.analytics;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -10,10 +10,12 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-import io.lenswire.analytics.FaceEvent;
 import io.lenswire.camera.Camera;
 import io.lenswire.camera.CameraDirectory;
 import io.lenswire.camera.CameraLifecycleListener;
+import io.lenswire.events.EventType;
+import io.lenswire.events.EventsProperties;
+import io.lenswire.events.NewEvent;
 
 /**
  * Turns analysed frames ({@link FaceEvent}s from {@code seda:face-events}) into alerts, without

@@ -1,4 +1,4 @@
-package io.lenswire.api;
+package io.lenswire.camera;
 
 import java.util.Iterator;
 import java.util.Set;
@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.lenswire.camera.Camera;
-import io.lenswire.camera.StreamUrls;
+import io.lenswire.api.ApiException;
+import io.lenswire.ingest.StreamUrls;
 
 /** Validation of {@code POST /api/stream/cameras/add}: every rule a message the client can act on. */
 final class CameraRequest {

@@ -1,4 +1,4 @@
-package io.lenswire.events;
+package io.lenswire.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.lenswire.analytics.FaceEvent;
 import io.lenswire.camera.CameraDirectory;
 import io.lenswire.config.LenswireProperties;
+import io.lenswire.events.EventType;
+import io.lenswire.events.EventsProperties;
+import io.lenswire.events.NewEvent;
 
 class FaceAlertsTest {
 

@@ -1,4 +1,4 @@
-package io.lenswire.api;
+package io.lenswire.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.lenswire.camera.Camera;
+import io.lenswire.api.ApiException;
 
 class CameraRequestTest {
 

@@ -1,4 +1,4 @@
-package io.lenswire.camera;
+package io.lenswire.ingest;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package io.lenswire.camera;
+package io.lenswire.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.lenswire.camera;
+package io.lenswire.ingest;
 
 import java.net.URI;
 import java.net.URISyntaxException;
