@@ -14,7 +14,8 @@
 #   java -XX:SharedArchiveFile=DIR/lenswire.jsa -jar DIR/lenswire.jar [--options]
 #
 # The archive belongs to that JDK build and to those exact jar files: rebuild it after every
-# upgrade of the JDK or of Lenswire (a stale archive is ignored with a warning, never wrong).
+# upgrade of the JDK or of Lenswire (a stale archive is not used: the JVM warns "Unable to use
+# shared archive" and starts without it; a missing one is ignored silently).
 set -euo pipefail
 jar=${1:-processors/target/lenswire.jar}
 dir=${2:-lenswire-cds}

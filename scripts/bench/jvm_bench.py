@@ -275,7 +275,18 @@ def main():
     parser.add_argument("--json", help="write every raw measurement here (after each run)")
     parser.add_argument("--markdown", help="write the summary table here too")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    parser.add_argument("--summarize", nargs="+", metavar="JSON",
+                        help="measure nothing: print the table of these --json reports together")
     args = parser.parse_args()
+    if args.summarize:
+        reports = []
+        for path in args.summarize:
+            with open(path) as f:
+                reports.append(json.load(f))
+        merged = dict(reports[0], runs=[r for rep in reports for r in rep["runs"]])
+        merged["date"] = " / ".join(rep["date"] for rep in reports)
+        write_markdown(merged, sys.stdout)
+        return
     args.jar = os.path.abspath(args.jar)
     if not os.path.isfile(args.jar):
         parser.error("no jar at %s; build it (scripts/bench/jvm.sh does)" % args.jar)
