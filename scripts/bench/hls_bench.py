@@ -317,6 +317,16 @@ def check_segments(made, window_s, what):
                            % (what, bad, need, made))
 
 
+def hls_failures(log_path):
+    """Lenswire's "HLS output failing" warnings so far (HlsMuxer logs one when a camera's output
+    starts failing), without the time stamps."""
+    try:
+        with open(log_path, errors="replace") as f:
+            return [line.strip()[-300:] for line in f if "HLS output failing" in line]
+    except OSError:
+        return []
+
+
 def connect_timeout(args, n):
     """Seconds for n streams to start: cameras are added one by one and connect on 2 cores."""
     return max(args.connect_timeout, 60 + 2 * n)
@@ -345,11 +355,15 @@ def run_lenswire(args, clip, n, workdir, method):
             body = lw.create_session("cam%02d" % i, "bench-user-%02d" % i)
             urls[i] = body["hls_url"]
             t0 = time.monotonic()
-            lw.first_playlist(body["hls_url"], 20 + n // 2)
-            return time.monotonic() - t0
+            misses, _playlist = lw.first_playlist(body["hls_url"], 20 + n // 2)
+            return time.monotonic() - t0, misses
 
         with ThreadPoolExecutor(max_workers=min(8, n)) as pool:
-            first = list(pool.map(start_hls, range(n)))
+            started = list(pool.map(start_hls, range(n)))
+        first = [t for t, _m in started]
+        failing = hls_failures(lw.log_path)
+        if failing:
+            log("  HLS output failures while starting (%d log lines), first: %s" % (len(failing), failing[0]))
         if method == "steady":
             players = Players(n, lenswire_fetcher(lw, urls)).start()
         time.sleep(warmup_of(args, method))
@@ -390,6 +404,8 @@ def run_lenswire(args, clip, n, workdir, method):
             "dropped": sum(c["packets_dropped"] for c in cams),
             "threads": status_kb(lw.proc.pid, "Threads"),
             "viewers": viewers,
+            "first_playlist_retries": sum(m for _t, m in started),
+            "hls_output_failures": hls_failures(lw.log_path),
         }
         result.update(window_metrics(start_edge["metrics"], end_edge["metrics"]))
         return result
@@ -570,6 +586,8 @@ def hls_fields(lw, ff):
         "lw_branch_dropped": max(dropped_metric) if dropped_metric else None,
         "lw_groups_pct": {k: med(v) for k, v in groups.items()},
         "viewer_errors": sum((x.get("viewers") or {}).get("errors", 0) for x in lw + ff),
+        "lw_first_retries": max(x.get("first_playlist_retries", 0) for x in lw),
+        "lw_hls_failures": max(len(x.get("hls_output_failures", [])) for x in lw),
         "load1_lw": med([x["load"].get("load1_end") for x in lw]),
         "load1_ff": med([x["load"].get("load1_end") for x in ff]),
     }
@@ -862,6 +880,10 @@ def report_cpu(report, counts, args, out):
         print_threads(runs, out)
         write_verdict(rows, args.cpu_target, args.rss_target, out, "- ")
         for n, r in rows.items():
+            if r is not None and r["lw_hls_failures"]:
+                out.write("- N=%d: HLS output failures logged: %d (\"HLS output failing\" in Lenswire's log; "
+                          "see the JSON); first-playlist 404/503 retries: %d\n"
+                          % (n, r["lw_hls_failures"], r["lw_first_retries"]))
             if r is not None and r["lw_branch_dropped"]:
                 out.write("- N=%d: %.0f packets dropped by branches (must be 0)\n" % (n, r["lw_branch_dropped"]))
         failures += ["round %d N=%d %s: %s" % (r["round"], r["n"], method, r["error"])
