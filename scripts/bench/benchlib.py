@@ -414,16 +414,20 @@ class Lenswire:
         return body
 
     def first_playlist(self, hls_url, timeout):
-        """GETs the hls_url until it answers 200 with a segment; returns (number of 404s, playlist)."""
+        """GETs the hls_url until it answers 200 with a segment; returns (number of 404s and 503s,
+        playlist). A 503 (the camera's HLS output fails for now and retries at the next key
+        frame) is retried after 0.2 s as its message asks; a 404 (no segment yet) at once."""
         deadline = time.monotonic() + timeout
         misses = 0
         while True:
             code, body = self.request("GET", hls_url, api_key=False, timeout=timeout)
             if code == 200 and "#EXTINF" in body:
                 return misses, body
-            if code != 404 or time.monotonic() > deadline:
+            if code not in (404, 503) or time.monotonic() > deadline:
                 raise RuntimeError("playlist answered %s: %s" % (code, str(body)[:200]))
             misses += 1
+            if code == 503:
+                time.sleep(0.2)
 
     def hls_dir(self, camera):
         return os.path.join(self.data, "hls", camera)

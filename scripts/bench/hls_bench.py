@@ -5,7 +5,8 @@ processes, and create-session -> first playable playlist vs a freshly started ff
 python3 standard library only (shared parts in benchlib.py); run with /usr/bin/python3
 (scripts/bench/hls.sh does). Parts:
 
-cpu    For every round and every N (default 1, 10, 25), on the same N RTSP streams:
+cpu    For every round, every N (default 1, 10, 25; 50 and 100 work too) and every method
+       (--method quick|steady|both), on the same N RTSP streams:
        Lenswire: started fresh (empty data dir, no configured cameras: the demo camera is disabled
        with an extra config file), measured idle, then N cameras added over the REST API; per
        camera a playback session is created (POST /api/stream/playback/create-session with the
@@ -18,6 +19,21 @@ cpu    For every round and every N (default 1, 10, 25), on the same N RTSP strea
        Both sides must produce segments during the window: the media sequence + segment count of
        every playlist is read at the start and end of the window (from disk) and every camera must
        have advanced by at least window / hls_time - 1 segments.
+       Methods: "quick" (the one above: --warmup 10 s, playlists fetched once, sessions left
+       live) and "steady" (issue 12's outside method, like real players: after its first
+       playlist, every session's playlist and its newest segment are fetched every 2 s by this
+       program through the warm-up and the window; --steady-warmup 180 s; the ffmpeg side's
+       playlists and newest segments are read from disk on the same schedule). Both methods
+       also scrape GET /actuator/prometheus (with the API key) at the window's edges: the
+       hand-off timer lenswire_ingest_handoff_delay_seconds (mean = delta sum / delta count over
+       the window, max = its _max at the end; "n/a" when the app has no such timer) and
+       lenswire_branch_dropped_packets_total (must stay 0). Lenswire's CPU is also split by
+       thread group (ingest javacv-*, seda HLS branch, other Camel, JIT compiler threads, GC,
+       HTTP = http-nio + request pool, other): names from `jcmd PID Thread.print` when jcmd is
+       there (the kernel's /proc/PID/task/*/comm cuts names at 15 characters, which makes every
+       Camel thread "Camel (camel-1)"), else from comm.
+       The plot (--svg, default docs/bench/hls-cpu-vs-n.svg): CPU % of one core vs N, one line
+       per side and method; --plot-only FILE.json redraws it (and the tables) from a saved JSON.
 first  create-session -> first playable playlist (HTTP 200 whose body has #EXTINF): Lenswire runs
        with --lenswire.hls.idle-timeout=2s and a few cameras that stream all the time (as real
        cameras do); each repetition picks the next camera, waits until its previous muxer has
@@ -41,6 +57,9 @@ share their libraries, which RSS counts N times). Medians over rounds; ratios ar
 a round (same machine state) and their median reported.
 """
 import argparse
+import heapq
+import json
+import math
 import os
 import random
 import re
@@ -48,19 +67,24 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 # benchlib.py sits next to this script (Python puts the script's folder on sys.path too; this
 # keeps the import working when the script is loaded from elsewhere)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import (JavaThreadGroups, Lenswire, RtspServer, Window, add_bitrate_and_java_options,  # noqa: E402
+from benchlib import (REPO, JavaThreadGroups, Lenswire, RtspServer, Window, add_bitrate_and_java_options,  # noqa: E402
                       add_lenswire_options, add_output_options, add_round_options,
                       add_tool_and_target_options, bench_workdir, exit_on_signals, fmt, log, make_clip,
                       measure_rounds, med, new_report, parse_checked, start, status_kb, stop,
-                      summarize_rounds, write_json, write_summary_table, write_title, write_verdict)
+                      summarize_rounds, write_json, write_summary_table, write_title,
+                      write_verdict)
 
 HLS_TIME = 2
+METHODS = ("quick", "steady")
+POLL_PERIOD = 2.0  # a player reloads a live playlist about once per target duration
 
 
 # ---------------------------------------------------------------- HLS playlists
@@ -89,6 +113,200 @@ def ffmpeg_hls_cmd(ffmpeg, url, out_dir):
             "-hls_list_size", "5", "-hls_flags", "delete_segments", os.path.join(out_dir, "index.m3u8")]
 
 
+def newest_segment(playlist):
+    """(init segment URI or None, URI of the last listed media segment or None) of a playlist."""
+    m = re.search(r'#EXT-X-MAP:URI="([^"]+)"', playlist)
+    uris = [line.strip() for line in playlist.splitlines() if line.strip() and not line.startswith("#")]
+    return (m.group(1) if m else None), (uris[-1] if uris else None)
+
+
+# ---------------------------------------------------------------- steady method: the players
+
+class Players:
+    """N HLS players: every POLL_PERIOD seconds per stream, fetch(i, first) reloads stream i's
+    playlist and reads its newest segment (first: the init segment too). Streams are spread
+    evenly over the period, as independent players would be; a small pool runs the fetches so
+    that one slow answer does not hold up the others."""
+
+    def __init__(self, n, fetch, workers=8):
+        self.n = n
+        self.fetch = fetch
+        self.pool = ThreadPoolExecutor(max_workers=min(workers, n))
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.polls = 0
+        self.errors = []
+        self.latencies = []
+        self.bytes = 0
+        self.thread = threading.Thread(target=self._schedule, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def _schedule(self):
+        t0 = time.monotonic()
+        due = [(t0 + POLL_PERIOD * i / self.n, i, True) for i in range(self.n)]
+        heapq.heapify(due)
+        while not self.stopping.is_set():
+            at, i, first = heapq.heappop(due)
+            if self.stopping.wait(max(0.0, at - time.monotonic())):
+                return
+            self.pool.submit(self._one, i, first)
+            heapq.heappush(due, (at + POLL_PERIOD, i, False))
+
+    def _one(self, i, first):
+        t0 = time.monotonic()
+        try:
+            size = self.fetch(i, first)
+            error = None
+        except Exception as e:  # noqa: BLE001 - every failure is counted, none ends the run
+            size, error = 0, "stream %d: %s" % (i, e)
+        with self.lock:
+            self.polls += 1
+            self.bytes += size
+            self.latencies.append(time.monotonic() - t0)
+            if error:
+                self.errors.append(error)
+
+    def mark(self):
+        """(polls, errors) so far, to count what happened inside the window."""
+        with self.lock:
+            return self.polls, len(self.errors)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(5)
+        self.pool.shutdown(wait=True)
+        lat = sorted(self.latencies) or [0.0]
+        return {"polls": self.polls, "errors": len(self.errors), "first_errors": self.errors[:5],
+                "mb_read": round(self.bytes / 1e6, 1),
+                "poll_ms_median": round(statistics.median(lat) * 1000, 1),
+                "poll_ms_max": round(lat[-1] * 1000, 1)}
+
+
+def lenswire_fetcher(lw, hls_urls):
+    """fetch(i, first) for Players: GET the session's playlist and its newest segment over HTTP."""
+    def get(path):
+        code, body = lw.request("GET", path, api_key=False, timeout=10)
+        if code != 200:
+            raise RuntimeError("GET %s answered %s" % (path.split("?")[0], code))
+        return body
+
+    def fetch(i, first):
+        playlist = get(hls_urls[i])
+        init, newest = newest_segment(playlist)
+        size = len(playlist)
+        base = "http://x" + hls_urls[i]
+        for uri in ([init] if first and init else []) + ([newest] if newest else []):
+            u = urllib.parse.urlsplit(urllib.parse.urljoin(base, uri))
+            size += len(get(u.path + ("?" + u.query if u.query else "")))
+        return size
+
+    return fetch
+
+
+def disk_fetcher(dirs):
+    """fetch(i, first) for Players on ffmpeg's output: the playlist and its newest segment from disk."""
+    def read(path):
+        with open(path, "rb") as f:
+            return len(f.read())
+
+    def fetch(i, first):
+        with open(os.path.join(dirs[i], "index.m3u8")) as f:
+            playlist = f.read()
+        init, newest = newest_segment(playlist)
+        size = len(playlist)
+        for uri in ([init] if first and init else []) + ([newest] if newest else []):
+            size += read(os.path.join(dirs[i], uri))
+        return size
+
+    return fetch
+
+
+# ---------------------------------------------------------------- Lenswire's metrics
+
+HANDOFF = "lenswire_ingest_handoff_delay_seconds"
+DROPPED = "lenswire_branch_dropped_packets_total"
+
+
+def prometheus(lw):
+    """{metric name: [values of all its series]} from GET /actuator/prometheus, {} when it fails."""
+    try:
+        code, text = lw.request("GET", "/actuator/prometheus", timeout=10)
+    except OSError:
+        return {}
+    if code != 200 or not isinstance(text, str):
+        return {}
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{.*\})?\s+(\S+)", line)
+        if m and not line.startswith("#"):
+            try:
+                out.setdefault(m.group(1), []).append(float(m.group(2)))
+            except ValueError:
+                pass
+    return out
+
+
+def window_metrics(start, end):
+    """The hand-off delay over the window (mean from count/sum deltas, max = _max at the end,
+    which Micrometer keeps over its last ~2 minutes) and the branch drops; None where absent."""
+    result = {"handoff_mean_ms": None, "handoff_max_ms": None, "handoff_count": None,
+              "branch_dropped_total": None, "branch_dropped_in_window": None}
+    if HANDOFF + "_count" in end and HANDOFF + "_count" in start:
+        count = sum(end[HANDOFF + "_count"]) - sum(start[HANDOFF + "_count"])
+        total = sum(end.get(HANDOFF + "_sum", [0])) - sum(start.get(HANDOFF + "_sum", [0]))
+        result["handoff_count"] = count
+        result["handoff_mean_ms"] = round(total / count * 1000, 3) if count > 0 else None
+        if end.get(HANDOFF + "_max"):
+            result["handoff_max_ms"] = round(max(end[HANDOFF + "_max"]) * 1000, 3)
+    if DROPPED in end:
+        result["branch_dropped_total"] = sum(end[DROPPED])
+        result["branch_dropped_in_window"] = sum(end[DROPPED]) - sum(start.get(DROPPED, [0]))
+    return result
+
+
+# ---------------------------------------------------------------- Lenswire's threads by group
+
+THREAD_GROUPS = (  # first match wins; names are Java names (jcmd) or the kernel's 15-character comm
+    ("ingest (javacv-*)", r"^javacv-"),
+    ("HLS branch (seda://hls-*)", r"seda://hls"),
+    ("other seda branches", r"seda://"),
+    ("other Camel", r"^Camel|camel"),
+    ("JIT (C1/C2 CompilerThread)", r"CompilerThre"),
+    ("GC", r"GC Thread|^G1 |GC|Gang|Conc#|Refine"),
+    ("HTTP (http-nio, request pool task-*)", r"^http-nio|^task-"),
+    ("other", r""),
+)
+
+
+def thread_group(name):
+    for group, pattern in THREAD_GROUPS:
+        if re.search(pattern, name):
+            return group
+    return "other"
+
+
+class GroupedThreads(JavaThreadGroups):
+    """JavaThreadGroups (per folded Java thread name), with the kernel's comm for threads jcmd
+    does not list instead of one "other" bucket; coarse(fine) sums them into THREAD_GROUPS."""
+
+    def names(self, threads):
+        java = self._java_names() if self.jcmd else {}
+        # the port in Tomcat's names changes every run ("http-nio-40123-exec-N")
+        return {tid: re.sub(r"^http-nio-\d+", "http-nio-<port>", java.get(tid, comm))
+                for tid, (comm, _cpu) in threads.items()}
+
+    @staticmethod
+    def coarse(fine):
+        groups = {}
+        for name, pct in fine.items():
+            g = thread_group(name)
+            groups[g] = round(groups.get(g, 0.0) + pct, 2)
+        return dict(sorted(groups.items(), key=lambda kv: -kv[1]))
+
+
 # ---------------------------------------------------------------- part cpu
 
 def check_segments(made, window_s, what):
@@ -99,9 +317,29 @@ def check_segments(made, window_s, what):
                            % (what, bad, need, made))
 
 
-def run_lenswire(args, clip, n, workdir):
+def hls_failures(log_path):
+    """Lenswire's "HLS output failing" warnings so far (HlsMuxer logs one when a camera's output
+    starts failing), without the time stamps."""
+    try:
+        with open(log_path, errors="replace") as f:
+            return [line.strip()[-300:] for line in f if "HLS output failing" in line]
+    except OSError:
+        return []
+
+
+def connect_timeout(args, n):
+    """Seconds for n streams to start: cameras are added one by one and connect on 2 cores."""
+    return max(args.connect_timeout, 60 + 2 * n)
+
+
+def warmup_of(args, method):
+    return args.steady_warmup if method == "steady" else args.warmup
+
+
+def run_lenswire(args, clip, n, workdir, method):
     lw = Lenswire(args.java, args.java_opt, args.jar, workdir, args.app_arg)
     server = None
+    players = None
     try:
         if lw.cameras():
             raise RuntimeError("Lenswire started with cameras; the benchmark needs none")
@@ -109,34 +347,51 @@ def run_lenswire(args, clip, n, workdir):
         idle = Window([lw.proc.pid], args.idle_window).run()
         server = RtspServer(args.python, clip, n)
         t_add = time.monotonic()
-        lw.add_cameras(server, n, args.connect_timeout)
+        lw.add_cameras(server, n, connect_timeout(args, n))
         all_streaming_s = time.monotonic() - t_add
+        urls = [None] * n
 
         def start_hls(i):
             body = lw.create_session("cam%02d" % i, "bench-user-%02d" % i)
+            urls[i] = body["hls_url"]
             t0 = time.monotonic()
-            lw.first_playlist(body["hls_url"], 20)
-            return time.monotonic() - t0
+            misses, _playlist = lw.first_playlist(body["hls_url"], 20 + n // 2)
+            return time.monotonic() - t0, misses
 
         with ThreadPoolExecutor(max_workers=min(8, n)) as pool:
-            first = list(pool.map(start_hls, range(n)))
-        time.sleep(args.warmup)
+            started = list(pool.map(start_hls, range(n)))
+        first = [t for t, _m in started]
+        failing = hls_failures(lw.log_path)
+        if failing:
+            log("  HLS output failures while starting (%d log lines), first: %s" % (len(failing), failing[0]))
+        if method == "steady":
+            players = Players(n, lenswire_fetcher(lw, urls)).start()
+        time.sleep(warmup_of(args, method))
         playlists = [os.path.join(lw.hls_dir("cam%02d" % i), "index.m3u8") for i in range(n)]
 
-        def positions():
-            return [playlist_position(p) for p in playlists]
+        def edge():
+            return {"positions": [playlist_position(p) for p in playlists], "metrics": prometheus(lw),
+                    "load1": os.getloadavg()[0], "polls": players.mark() if players else None}
 
         window = Window([lw.proc.pid], args.window, extra_pids=[server.pid()]).run(
-            threads=JavaThreadGroups(lw.proc.pid, args.jcmd), on_start=positions, on_end=positions)
-        made = segments_made(window.pop("start"), window.pop("end"))
+            threads=GroupedThreads(lw.proc.pid, args.jcmd), on_start=edge, on_end=edge)
+        start_edge, end_edge = window.pop("start"), window.pop("end")
+        made = segments_made(start_edge["positions"], end_edge["positions"])
+        window["load1_start"], window["load1_end"] = start_edge["load1"], end_edge["load1"]
+        window["threads_groups_pct"] = GroupedThreads.coarse(window.get("threads_cpu_pct", {}))
+        viewers = None
+        if players:
+            window_polls = [e - s for s, e in zip(start_edge["polls"], end_edge["polls"])]
+            viewers = players.stop()
+            viewers.update({"polls_in_window": window_polls[0], "errors_in_window": window_polls[1]})
+            players = None
         check_segments(made, window["wall_s"], "Lenswire")
         cams = lw.cameras()
         not_streaming = [c["camera_id"] for c in cams if c["state"] != "STREAMING"]
         if not_streaming:
             raise RuntimeError("cameras stopped streaming during the window (clip too short?): %s" % not_streaming)
-        code, metrics = lw.request("GET", "/actuator/prometheus", api_key=False)
-        m = re.search(r"^lenswire_hls_muxers_active\S*\s+([0-9.]+)", metrics if code == 200 else "", re.M)
-        return {
+        muxers = end_edge["metrics"].get("lenswire_hls_muxers_active")
+        result = {
             "pid": lw.proc.pid,
             "idle": idle,
             "load": window,
@@ -144,20 +399,28 @@ def run_lenswire(args, clip, n, workdir):
             "first_playlist_s_max": round(max(first), 3),
             "segments_in_window_min": min(made),
             "segments_in_window_max": max(made),
-            "muxers_active": float(m.group(1)) if m else None,
+            "muxers_active": sum(muxers) if muxers else None,
             "reconnects": sum(c["reconnects"] for c in cams),
             "dropped": sum(c["packets_dropped"] for c in cams),
             "threads": status_kb(lw.proc.pid, "Threads"),
+            "viewers": viewers,
+            "first_playlist_retries": sum(m for _t, m in started),
+            "hls_output_failures": hls_failures(lw.log_path),
         }
+        result.update(window_metrics(start_edge["metrics"], end_edge["metrics"]))
+        return result
     finally:
+        if players:
+            players.stop()
         lw.close(args.keep)
         if server:
             server.close()
 
 
-def run_ffmpeg(args, clip, n, workdir):
+def run_ffmpeg(args, clip, n, workdir, method):
     server = RtspServer(args.python, clip, n)
     procs, dirs = [], []
+    players = None
     try:
         t_start = time.monotonic()
         for i in range(n):
@@ -172,19 +435,34 @@ def run_ffmpeg(args, clip, n, workdir):
         def positions():
             return [playlist_position(p) for p in playlists]
 
-        deadline = time.monotonic() + args.connect_timeout
+        deadline = time.monotonic() + connect_timeout(args, n)
         while not all(p is not None for p in positions()):
             dead = [p.args for p in procs if p.poll() is not None]
             if dead:
                 raise RuntimeError("ffmpeg exited early: %s" % " ".join(dead[0]))
             if time.monotonic() > deadline:
-                raise RuntimeError("not all ffmpeg processes wrote a segment after %d s" % args.connect_timeout)
+                raise RuntimeError("not all ffmpeg processes wrote a segment after %d s" % connect_timeout(args, n))
             time.sleep(0.2)
         all_segmenting_s = time.monotonic() - t_start
-        time.sleep(args.warmup)
+        if method == "steady":
+            players = Players(n, disk_fetcher(dirs)).start()
+        time.sleep(warmup_of(args, method))
+
+        def edge():
+            return {"positions": positions(), "load1": os.getloadavg()[0],
+                    "polls": players.mark() if players else None}
+
         window = Window([p.pid for p in procs], args.window, extra_pids=[server.pid()]).run(
-            on_start=positions, on_end=positions)
-        made = segments_made(window.pop("start"), window.pop("end"))
+            on_start=edge, on_end=edge)
+        start_edge, end_edge = window.pop("start"), window.pop("end")
+        made = segments_made(start_edge["positions"], end_edge["positions"])
+        window["load1_start"], window["load1_end"] = start_edge["load1"], end_edge["load1"]
+        viewers = None
+        if players:
+            window_polls = [e - s for s, e in zip(start_edge["polls"], end_edge["polls"])]
+            viewers = players.stop()
+            viewers.update({"polls_in_window": window_polls[0], "errors_in_window": window_polls[1]})
+            players = None
         check_segments(made, window["wall_s"], "ffmpeg")
         if any(p.poll() is not None for p in procs):
             raise RuntimeError("an ffmpeg process ended during the window")
@@ -193,8 +471,11 @@ def run_ffmpeg(args, clip, n, workdir):
             "all_segmenting_after_s": round(all_segmenting_s, 2),
             "segments_in_window_min": min(made),
             "segments_in_window_max": max(made),
+            "viewers": viewers,
         }
     finally:
+        if players:
+            players.stop()
         for p in procs:
             stop(p, grace=10)
         server.close()
@@ -288,12 +569,41 @@ def run_first_ffmpeg(args, clip, workdir):
 
 def hls_fields(lw, ff):
     """The HLS benchmark's own summary numbers of one N (see benchlib.summarize_rounds)."""
+    handoff_mean = [x.get("handoff_mean_ms") for x in lw]
+    handoff_max = [x.get("handoff_max_ms") for x in lw if x.get("handoff_max_ms") is not None]
+    dropped_metric = [x.get("branch_dropped_total") for x in lw if x.get("branch_dropped_total") is not None]
+    groups = {}
+    for x in lw:
+        for k, v in x["load"].get("threads_groups_pct", {}).items():
+            groups.setdefault(k, []).append(v)
     return {
         "lw_segments_min": min(x["segments_in_window_min"] for x in lw),
         "ff_segments_min": min(x["segments_in_window_min"] for x in ff),
         "lw_dropped": max(x["dropped"] for x in lw),
         "lw_muxers": min(x["muxers_active"] or 0 for x in lw),
+        "lw_handoff_mean_ms": med(handoff_mean),
+        "lw_handoff_max_ms": max(handoff_max) if handoff_max else None,
+        "lw_branch_dropped": max(dropped_metric) if dropped_metric else None,
+        "lw_groups_pct": {k: med(v) for k, v in groups.items()},
+        "viewer_errors": sum((x.get("viewers") or {}).get("errors", 0) for x in lw + ff),
+        "lw_first_retries": max(x.get("first_playlist_retries", 0) for x in lw),
+        "lw_hls_failures": max(len(x.get("hls_output_failures", [])) for x in lw),
+        "load1_lw": med([x["load"].get("load1_end") for x in lw]),
+        "load1_ff": med([x["load"].get("load1_end") for x in ff]),
     }
+
+
+def method_runs(runs, method):
+    """The runs of one method, shaped as benchlib.summarize_rounds wants them."""
+    out = []
+    for r in runs:
+        if method in r:
+            view = {"round": r["round"], "n": r["n"]}
+            view.update(r[method])
+            out.append(view)
+        elif "error" in r:
+            out.append({"round": r["round"], "n": r["n"], "error": r["error"]})
+    return out
 
 
 def summarize(counts, runs):
@@ -320,24 +630,48 @@ def rss_per_extra_camera(runs, n):
 
 def print_cpu_table(rows, out):
     out.write("\nMedians over rounds (ratios: median of the per-round ratios). CPU in % of one core; "
-              "memory in MB (1 MB = 1024 kB).\n\n")
+              "memory in MB (1 MB = 1024 kB); hand-off = lenswire_ingest_handoff_delay_seconds over the "
+              "window (mean from count/sum deltas, max = its _max at the window's end); load = 1-min "
+              "load average at the window's end.\n\n")
     header = ["N", "runs", "LW CPU%", "LW idle%", "ffmpeg CPU%", "ratio", "ratio above idle",
               "LW RSS", "LW RSS/extra cam", "ffmpeg RSS (sum)", "ffmpeg RSS/proc", "ffmpeg PSS (sum)",
-              "min segments in window LW / ff", "LW muxers", "LW dropped pkts",
-              "RTSP server CPU% (LW / ff)", "machine busy% (LW / ff)"]
+              "min segments in window LW / ff", "LW muxers", "LW dropped pkts", "branch drops (metric)",
+              "hand-off mean / max ms", "viewer errors", "RTSP server CPU% (LW / ff)", "load (LW / ff)"]
     write_summary_table(out, header, rows, lambda n, r: [
         str(n), str(r["runs"]), fmt(r["lw_cpu_pct"]), fmt(r["lw_idle_cpu_pct"]), fmt(r["ff_cpu_pct"]),
         fmt(r["cpu_ratio"], "%.2f"), fmt(r["cpu_ratio_above_idle"], "%.2f"), fmt(r["lw_rss_mb"], "%.0f"),
         fmt(r["lw_rss_per_extra_camera_mb"]), fmt(r["ff_rss_mb"], "%.0f"),
         fmt(r["ff_rss_per_process_mb"]), fmt(r["ff_pss_mb"], "%.0f"),
         "%d / %d" % (r["lw_segments_min"], r["ff_segments_min"]), fmt(r["lw_muxers"], "%.0f"),
-        str(r["lw_dropped"]),
+        str(r["lw_dropped"]), "n/a" if r["lw_branch_dropped"] is None else "%.0f" % r["lw_branch_dropped"],
+        "n/a" if r["lw_handoff_mean_ms"] is None else "%s / %s" % (fmt(r["lw_handoff_mean_ms"], "%.3f"),
+                                                                   fmt(r["lw_handoff_max_ms"], "%.3f")),
+        str(r["viewer_errors"]),
         "%s / %s" % (fmt(r["server_cpu_pct_lw"]), fmt(r["server_cpu_pct_ff"])),
-        "%s / %s" % (fmt(r["machine_busy_pct_lw"], "%.0f"), fmt(r["machine_busy_pct_ff"], "%.0f"))])
+        "%s / %s" % (fmt(r["load1_lw"], "%.2f"), fmt(r["load1_ff"], "%.2f"))])
+
+
+def print_groups(rows, out):
+    """Lenswire's CPU by coarse thread group for every N, medians over rounds."""
+    names = []
+    for r in rows.values():
+        for k in (r or {}).get("lw_groups_pct", {}):
+            if k not in names:
+                names.append(k)
+    if not names:
+        return
+    names.sort(key=lambda k: [g for g, _ in THREAD_GROUPS].index(k) if k in dict(THREAD_GROUPS) else 99)
+    out.write("\nLenswire CPU by thread group over the window (% of one core, median over rounds; "
+              "JIT = the C1/C2 CompilerThreads):\n\n")
+    header = ["N"] + names
+    out.write("| " + " | ".join(header) + " |\n|" + "|".join("---:" for _ in header) + "|\n")
+    for n, r in rows.items():
+        if r is not None:
+            out.write("| %d | " % n + " | ".join(fmt(r["lw_groups_pct"].get(k)) for k in names) + " |\n")
 
 
 def print_threads(runs, out):
-    """Per-thread-group CPU of Lenswire at the largest N, median over rounds."""
+    """Per-thread-name CPU of Lenswire at the largest N, median over rounds."""
     ok = [r for r in runs if "error" not in r]
     if not ok:
         return
@@ -347,13 +681,97 @@ def print_threads(runs, out):
         if r["n"] == n:
             for k, v in r["lenswire"]["load"].get("threads_cpu_pct", {}).items():
                 groups.setdefault(k, []).append(v)
-    out.write("\nLenswire CPU by thread group at N=%d (%% of one core, median over rounds; a group sums "
-              "its threads):\n\n| thread group | CPU%% |\n|---|---:|\n" % n)
+    out.write("\nLenswire CPU by thread name at N=%d (%% of one core, median over rounds; a name sums "
+              "its threads):\n\n| thread name | CPU%% |\n|---|---:|\n" % n)
     for k, v in sorted(groups.items(), key=lambda kv: -statistics.median(kv[1]))[:12]:
         out.write("| `%s` | %.1f |\n" % (k, statistics.median(v)))
 
 
+# ---------------------------------------------------------------- plot (SVG, no packages)
+
+def svg_plot(path, series, counts, title):
+    """A line chart of CPU % of one core against N; x logarithmic when N spans more than 10x,
+    ticks at the measured counts. series: [(label, colour, dashed, {N: CPU%})]."""
+    w, h, left, right, top, bottom = 720, 440, 70, 200, 40, 60
+    xs = sorted(set(counts))
+    log_x = xs[0] > 0 and xs[-1] / xs[0] > 10
+
+    def fx(n):
+        if len(xs) == 1:
+            return left + (w - left - right) / 2
+        a, b = (math.log(xs[0]), math.log(xs[-1])) if log_x else (xs[0], xs[-1])
+        v = math.log(n) if log_x else n
+        return left + (v - a) / (b - a) * (w - left - right)
+
+    top_v = max([v for _l, _c, _d, pts in series for v in pts.values() if v is not None] + [1.0])
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200) if top_v / s <= 8)
+    y_max = step * math.ceil(top_v * 1.05 / step)
+
+    def fy(v):
+        return top + (1 - v / y_max) * (h - top - bottom)
+
+    esc = lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
+    el = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
+          'font-family="sans-serif" font-size="12">' % (w, h, w, h),
+          '<rect width="100%" height="100%" fill="white"/>',
+          '<text x="%d" y="22" font-size="14">%s</text>' % (left, esc(title))]
+    y = 0
+    while y <= y_max + 1e-9:
+        el.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (left, fy(y), w - right, fy(y)))
+        el.append('<text x="%d" y="%.1f" text-anchor="end">%g</text>' % (left - 6, fy(y) + 4, y))
+        y += step
+    for n in xs:
+        el.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>' % (fx(n), top, fx(n), h - bottom))
+        el.append('<text x="%.1f" y="%d" text-anchor="middle">%d</text>' % (fx(n), h - bottom + 18, n))
+    el.append('<text x="%.1f" y="%d" text-anchor="middle">N cameras (watched)%s</text>'
+              % ((left + w - right) / 2, h - 18, ", log scale" if log_x else ""))
+    el.append('<text transform="translate(18,%.1f) rotate(-90)" text-anchor="middle">CPU, %% of one core</text>'
+              % ((top + h - bottom) / 2))
+    el.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#444"/>'
+              % (left, top, w - left - right, h - top - bottom))
+    for k, (label, colour, dashed, pts) in enumerate(series):
+        pts = sorted((n, v) for n, v in pts.items() if v is not None)
+        dash = ' stroke-dasharray="6,4"' if dashed else ""
+        if len(pts) > 1:
+            el.append('<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>' % (
+                colour, dash, " ".join("%.1f,%.1f" % (fx(n), fy(v)) for n, v in pts)))
+        for n, v in pts:
+            el.append('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s N=%d: %.1f%%</title></circle>'
+                      % (fx(n), fy(v), colour, esc(label), n, v))
+        ly = top + 10 + 22 * k
+        el.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
+                  % (w - right + 12, ly, w - right + 40, ly, colour, dash))
+        el.append('<text x="%d" y="%d">%s</text>' % (w - right + 46, ly + 4, esc(label)))
+    el.append("</svg>")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(el) + "\n")
+
+
+def plot(report, path):
+    """Redraws the CPU-vs-N plot from a report's runs (the lines of every method it holds)."""
+    counts = sorted({r["n"] for r in report["runs"]})
+    series = []
+    colours = {"quick": ("#1f77b4", "#ff7f0e"), "steady": ("#08306b", "#a63603")}
+    for method in METHODS:
+        runs = method_runs(report["runs"], method)
+        if not any("lenswire" in r for r in runs):
+            continue
+        rows = summarize(counts, runs)
+        for side, key, colour in (("Lenswire", "lw_cpu_pct", colours[method][0]),
+                                  ("ffmpeg -f hls", "ff_cpu_pct", colours[method][1])):
+            series.append(("%s, %s" % (side, method), colour, method == "quick",
+                           {n: r[key] for n, r in rows.items() if r is not None}))
+    if not series:
+        return
+    svg_plot(path, series, counts, "HLS, N watched cameras: CPU vs N (%s)" % report["date"][:10])
+    log("plot:", path)
+
+
+# ---------------------------------------------------------------- first playlist report
+
 def stats_row(name, values):
+
     values = sorted(values)
     return "| %s | %d | %.3f | %.3f | %.3f | %.3f |\n" % (
         name, len(values), values[0], statistics.median(values), values[-1], statistics.mean(values))
@@ -385,7 +803,12 @@ def print_first(first, target, out):
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--parts", default="cpu,first", help="cpu, first or both (default cpu,first)")
-    add_round_options(parser, "seconds between all segmenting and the window")
+    add_round_options(parser, "seconds between all segmenting and the window (method quick)")
+    parser.add_argument("--method", default="quick", choices=("quick", "steady", "both"),
+                        help="part cpu: quick (fetch once, --warmup), steady (players poll every 2 s, "
+                             "--steady-warmup) or both, each round and N (default quick)")
+    parser.add_argument("--steady-warmup", type=float, default=180,
+                        help="seconds of polled warm-up before the window (method steady, default 180)")
     parser.add_argument("--first-repeats", type=int, default=10, help="samples of create-session -> first playlist")
     parser.add_argument("--first-cameras", type=int, default=3, help="cameras the first-playlist samples rotate over")
     parser.add_argument("--clip-seconds", type=int, default=0,
@@ -396,38 +819,87 @@ def parse_args():
     add_tool_and_target_options(parser)
     parser.add_argument("--first-target", type=float, default=1.0)
     add_output_options(parser)
+    parser.add_argument("--svg", default=os.path.join(REPO, "docs", "bench", "hls-cpu-vs-n.svg"),
+                        help="where the CPU-vs-N plot goes (default docs/bench/hls-cpu-vs-n.svg; '' for none)")
+    parser.add_argument("--plot-only", metavar="FILE.json",
+                        help="measure nothing: print the tables and redraw the plot from a saved --json")
+    if "--plot-only" in " ".join(sys.argv):
+        return parser.parse_args()
     return parse_checked(parser, "scripts/bench/hls.sh")
 
 
+def methods_of(args):
+    return list(METHODS) if args.method == "both" else [args.method]
+
+
 def measure_cpu(args, clip, workdir, run):
-    """One round at one N of part cpu: Lenswire, then N ffmpeg processes, each on a fresh server."""
+    """One round at one N of part cpu: per method, Lenswire then N ffmpeg processes, each on a
+    fresh server; a method's failure is kept in run[method]["error"] and the next one still runs."""
     rnd, n = run["round"], run["n"]
-    log("round %d N=%d: Lenswire" % (rnd, n))
-    run["lenswire"] = run_lenswire(args, clip, n, workdir)
-    time.sleep(2)
-    log("round %d N=%d: ffmpeg" % (rnd, n))
-    run["ffmpeg"] = run_ffmpeg(args, clip, n, workdir)
-    time.sleep(2)
-    lw, ff = run["lenswire"], run["ffmpeg"]
-    log("  Lenswire %.1f%% CPU (idle %.1f%%), %.0f MB, >= %d segments | ffmpeg %.1f%% CPU, "
-        "%.0f MB, >= %d segments | machine busy %.0f%%/%.0f%%" % (
-            lw["load"]["cpu_pct"], lw["idle"]["cpu_pct"], lw["load"]["rss_kb_mean"] / 1024,
-            lw["segments_in_window_min"], ff["load"]["cpu_pct"],
-            ff["load"]["rss_kb_mean"] / 1024, ff["segments_in_window_min"],
-            lw["load"]["machine_busy_pct"], ff["load"]["machine_busy_pct"]))
+    for method in methods_of(args):
+        result = {}
+        run[method] = result
+        try:
+            log("round %d N=%d %s: Lenswire (load %.2f)" % (rnd, n, method, os.getloadavg()[0]))
+            result["lenswire"] = run_lenswire(args, clip, n, workdir, method)
+            time.sleep(2)
+            log("round %d N=%d %s: ffmpeg (load %.2f)" % (rnd, n, method, os.getloadavg()[0]))
+            result["ffmpeg"] = run_ffmpeg(args, clip, n, workdir, method)
+            time.sleep(2)
+        except (RuntimeError, OSError, ValueError, KeyError) as e:
+            result["error"] = str(e)
+            log("  FAILED:", e)
+            continue
+        lw, ff = result["lenswire"], result["ffmpeg"]
+        log("  %s: Lenswire %.1f%% CPU (idle %.1f%%), %.0f MB, >= %d segments | ffmpeg %.1f%% CPU, "
+            "%.0f MB, >= %d segments | ratio %.2f | load %.2f/%.2f | groups %s" % (
+                method, lw["load"]["cpu_pct"], lw["idle"]["cpu_pct"], lw["load"]["rss_kb_mean"] / 1024,
+                lw["segments_in_window_min"], ff["load"]["cpu_pct"],
+                ff["load"]["rss_kb_mean"] / 1024, ff["segments_in_window_min"],
+                lw["load"]["cpu_pct"] / max(0.01, ff["load"]["cpu_pct"]),
+                lw["load"]["load1_end"], ff["load"]["load1_end"],
+                json.dumps(lw["load"]["threads_groups_pct"])))
+
+
+def report_cpu(report, counts, args, out):
+    """The tables of every method the report holds, the verdicts and the plot; returns failures."""
+    failures = []
+    report["summary"] = {}
+    for method in METHODS:
+        runs = method_runs(report["runs"], method)
+        if not any(method in r for r in report["runs"]):
+            continue
+        rows = summarize(counts, runs)
+        report["summary"][method] = {str(n): r for n, r in rows.items()}
+        out.write("\n## Method %s (%s)\n" % (method, "fetched once, %g s warm-up" % args.warmup
+                                             if method == "quick" else
+                                             "players poll every %g s, %g s warm-up"
+                                             % (POLL_PERIOD, args.steady_warmup)))
+        print_cpu_table(rows, out)
+        print_groups(rows, out)
+        print_threads(runs, out)
+        write_verdict(rows, args.cpu_target, args.rss_target, out, "- ")
+        for n, r in rows.items():
+            if r is not None and r["lw_hls_failures"]:
+                out.write("- N=%d: HLS output failures logged: %d (\"HLS output failing\" in Lenswire's log; "
+                          "see the JSON); first-playlist 404/503 retries: %d\n"
+                          % (n, r["lw_hls_failures"], r["lw_first_retries"]))
+            if r is not None and r["lw_branch_dropped"]:
+                out.write("- N=%d: %.0f packets dropped by branches (must be 0)\n" % (n, r["lw_branch_dropped"]))
+        failures += ["round %d N=%d %s: %s" % (r["round"], r["n"], method, r["error"])
+                     for r in runs if "error" in r]
+    if args.svg:
+        plot(report, args.svg)
+    return failures
 
 
 def part_cpu(args, counts, clip, workdir, report, out):
-    """Part cpu: all rounds, then the table, the thread groups and the verdict; returns failures."""
+    """Part cpu: all rounds, then the tables, thread groups, verdicts and plot; returns failures."""
     measure_rounds(counts, args.rounds, report, lambda run: measure_cpu(args, clip, workdir, run),
                    lambda: write_json(args.json, report))
-    rows = summarize(counts, report["runs"])
-    report["summary"] = {str(n): r for n, r in rows.items()}
-    print_cpu_table(rows, out)
-    print_threads(report["runs"], out)
-    write_verdict(rows, args.cpu_target, args.rss_target, out, "- ")
+    failures = report_cpu(report, counts, args, out)
     write_json(args.json, report)
-    return ["round %d N=%d: %s" % (r["round"], r["n"], r["error"]) for r in report["runs"] if "error" in r]
+    return failures
 
 
 def part_first(args, clip, workdir, report, out):
@@ -447,15 +919,33 @@ def part_first(args, clip, workdir, report, out):
     return failures
 
 
+def plot_only(args):
+    """--plot-only: the tables and the plot again from a saved report (nothing is measured)."""
+    with open(args.plot_only) as f:
+        report = json.load(f)
+    settings = report.get("settings", {})
+    args.warmup = settings.get("warmup", args.warmup)
+    args.steady_warmup = settings.get("steady_warmup", args.steady_warmup)
+    counts = sorted({r["n"] for r in report["runs"]})
+    write_title(sys.stdout, "HLS", report)
+    sys.stdout.write("(redrawn from %s; command: %s)\n" % (os.path.basename(args.plot_only), report["command"]))
+    report_cpu(report, counts, args, sys.stdout)
+    return 0
+
+
 def main():
     args = parse_args()
+    if args.plot_only:
+        return plot_only(args)
     parts = set(args.parts.split(","))
     counts = [int(c) for c in args.counts.split(",")]
-    clip_seconds = args.clip_seconds or int(max(120, args.warmup + args.window + 90,
+    warm = max(warmup_of(args, m) for m in methods_of(args))
+    # every phase streams the clip from its start: adding the cameras, the warm-up and the window fit in it
+    clip_seconds = args.clip_seconds or int(max(120, warm + args.window + 90 + 2 * max(counts),
                                                 args.first_repeats * 6 + 30))
     exit_on_signals()
     with bench_workdir("lenswire-hls-bench-", args.keep) as workdir:
-        report = new_report(args, ("jar", "json", "jcmd"))
+        report = new_report(args, ("jar", "json", "jcmd", "svg", "plot_only"))
         failures = []
         clip = os.path.join(workdir, "clip-720p25.mp4")
         log("making a %d s clip: %s" % (clip_seconds, clip))
