@@ -63,10 +63,11 @@ public class LenswireProperties {
         private int branchQueueSize = 1024;
         /**
          * How long ingest gathers a camera's packets into one batch (one exchange) before handing
-         * them on; 0 = one packet per exchange. Added latency is at most this plus one packet
-         * interval; it must stay under a tenth of the HLS segment duration.
+         * them on; 0 (the default) = one packet per exchange. Added latency is at most this plus one
+         * packet interval; it must stay under a tenth of the HLS segment duration. Measured: windows
+         * of 40 and 100 ms saved no CPU overall (docs/benchmarks.md, "Data plane v2").
          */
-        private Duration batchWindow = Duration.ofMillis(100);
+        private Duration batchWindow = Duration.ZERO;
         /** Upper bound for one GOP in a camera's GOP cache (packets). */
         private int gopCacheMaxPackets = 1500;
         /**

@@ -22,7 +22,7 @@ class HlsSettingsTest {
                 .hasMessageContaining("lenswire.ingest.batch-window");
         settings.setSegmentDuration(Duration.ofMillis(500));
         assertThatThrownBy(() -> HlsMuxers.validateBatchWindow(settings, Duration.ofMillis(100)))
-                .as("the default window with the shortest segments").hasMessageContaining("50 ms");
+                .as("a 100 ms window with the shortest segments").hasMessageContaining("50 ms");
     }
 
     @Test
