@@ -46,7 +46,17 @@ public final class CameraPipeline {
     private final Map<BranchId, BranchRunner> runners = new ConcurrentHashMap<>();
     private final Map<BranchId, Counter> dropCounters = new ConcurrentHashMap<>();
 
-    CameraPipeline(String cameraId, CamelContext camel, MeterRegistry meters, GopCache gopCache, int queueSize) {
+    /**
+     * Shared by every pipeline of a Camel context: Camel's route model (adding a route from a
+     * template, removing a route) is not safe for concurrent changes; two muxers starting at once
+     * failed with a ConcurrentModificationException in {@code RouteDefinitionHelper.validateUniqueIds}.
+     * Route stops, which can wait, are not under it.
+     */
+    private final Object routeModelLock;
+
+    CameraPipeline(String cameraId, CamelContext camel, MeterRegistry meters, GopCache gopCache, int queueSize,
+                   Object routeModelLock) {
+        this.routeModelLock = routeModelLock;
         this.cameraId = cameraId;
         this.camel = camel;
         this.seda = camel.getComponent("seda", SedaComponent.class);
@@ -83,7 +93,9 @@ public final class CameraPipeline {
             gates.put(id, gate);
             route.parameter(branch + "Queue", id.queueUri()).parameter(branch + "Gate", bind(id.gateBean(), gate));
         }
-        route.add();
+        synchronized (routeModelLock) {
+            route.add();
+        }
         try {
             // the queues exist once the route has started; a gate admits nothing before it has one
             gates.forEach((id, gate) -> gate.attach(queue(id, "the camera route")));
@@ -122,12 +134,14 @@ public final class CameraPipeline {
         BlockingQueue<Exchange> queue = queue(id, "the camera route");
         drain(queue); // batches left behind by an earlier run of the branch are old
         BranchRunner runner = new BranchRunner(id, branch, gopCache::snapshot);
-        TemplatedRouteBuilder.builder(camel, id.templateId())
+        TemplatedRouteBuilder branchRoute = TemplatedRouteBuilder.builder(camel, id.templateId())
                 .routeId(id.routeId())
                 .parameter("queue", id.queueUri())
                 .parameter("branchQueueSize", queueSize)
-                .parameter("branch", bind(id.runnerBean(), runner))
-                .add();
+                .parameter("branch", bind(id.runnerBean(), runner));
+        synchronized (routeModelLock) {
+            branchRoute.add();
+        }
         Route route = camel.getRoute(id.routeId());
         String consumed = route == null ? null : route.getEndpoint().getEndpointBaseUri();
         if (!id.endpointBaseUri().equals(consumed)) {
@@ -204,10 +218,16 @@ public final class CameraPipeline {
         try {
             if (camel.getRoute(id.routeId()) != null) {
                 camel.getRouteController().stopRoute(id.routeId(), timeout.toMillis(), TimeUnit.MILLISECONDS);
-                camel.removeRoute(id.routeId());
+                removeRoute(id.routeId());
             }
         } catch (Exception e) {
             LOG.warn("branch {}: could not stop its route: {}", id, e.getMessage());
+        }
+    }
+
+    private void removeRoute(String routeId) throws Exception {
+        synchronized (routeModelLock) {
+            camel.removeRoute(routeId);
         }
     }
 
@@ -227,7 +247,7 @@ public final class CameraPipeline {
         try {
             if (camel.getRoute(routeId) != null) {
                 camel.getRouteController().stopRoute(routeId);
-                camel.removeRoute(routeId);
+                removeRoute(routeId);
             }
         } catch (Exception e) {
             LOG.warn("camera {}: could not stop its route: {}", cameraId, e.getMessage());

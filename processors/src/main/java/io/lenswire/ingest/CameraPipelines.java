@@ -22,6 +22,8 @@ public class CameraPipelines {
     private final CameraStatusRegistry statuses;
     private final MeterRegistry meters;
     private final Map<String, CameraPipeline> pipelines = new ConcurrentHashMap<>();
+    /** Serialises changes of Camel's route model by all pipelines (see {@link CameraPipeline}). */
+    private final Object routeModelLock = new Object();
 
     /**
      * Makes every SEDA queue created from now on a {@link ByteBoundedQueue} with the configured byte
@@ -46,7 +48,7 @@ public class CameraPipelines {
         LenswireProperties.Ingest ingest = properties.getIngest();
         CameraPipeline pipeline = new CameraPipeline(cameraId, camel, meters,
                 new GopCache(ingest.getGopCacheMaxPackets(), ingest.getGopCacheMaxBytes().toBytes()),
-                ingest.getBranchQueueSize());
+                ingest.getBranchQueueSize(), routeModelLock);
         if (pipelines.putIfAbsent(cameraId, pipeline) != null) {
             throw new IllegalStateException("camera " + cameraId + " runs already");
         }

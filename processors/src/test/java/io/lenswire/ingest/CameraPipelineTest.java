@@ -255,6 +255,44 @@ class CameraPipelineTest {
     }
 
     @Test
+    void branchesOfManyCamerasOpenAndCloseAtTheSameTime() throws Exception {
+        int cameras = 16;
+        List<CameraPipeline> started = new java.util.ArrayList<>();
+        for (int i = 0; i < cameras; i++) {
+            started.add(camera("m" + i, clip.toString()));
+        }
+        List<RecordingBranch> branches = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (CameraPipeline pipeline : started) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    RecordingBranch branch = new RecordingBranch();
+                    pipeline.openBranch(BranchId.hls(pipeline.cameraId()), branch);
+                    branches.add(branch);
+                    for (int round = 0; round < 10; round++) {
+                        pipeline.openBranch(BranchId.analytics(pipeline.cameraId()), new RecordingBranch());
+                        pipeline.closeBranch(BranchId.analytics(pipeline.cameraId()), Duration.ofSeconds(5));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        go.countDown(); // viewers of many cameras arriving at once (the N = 100 benchmark's start)
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertThat(failures).as("route model changed from many threads at once").isEmpty();
+        assertThat(branches).hasSize(cameras);
+        await("every branch fed", () -> branches.stream().allMatch(b -> !b.accepted.isEmpty()), Duration.ofSeconds(10));
+    }
+
+    @Test
     void aCameraNamedEventsLeavesTheFixedEventQueueAlone() throws Exception {
         camel.getEndpoint("seda:face-events");
         camera("events", clip.toString());
