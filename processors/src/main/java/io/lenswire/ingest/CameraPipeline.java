@@ -48,7 +48,7 @@ public final class CameraPipeline {
 
     /**
      * Shared by every pipeline of a Camel context: Camel's route model (adding a route from a
-     * template, removing a route) is not safe for concurrent changes; two muxers starting at once
+     * template, removing a route) and its bean registry are not safe for concurrent changes; two muxers starting at once
      * failed with a ConcurrentModificationException in {@code RouteDefinitionHelper.validateUniqueIds}.
      * Route stops, which can wait, are not under it.
      */
@@ -160,7 +160,9 @@ public final class CameraPipeline {
      * (route templates get the name as a parameter); unbound when the pipeline stops.
      */
     private String bind(String name, Object bean) {
-        camel.getRegistry().bind(name, bean);
+        synchronized (routeModelLock) { // the registry is read while routes are created
+            camel.getRegistry().bind(name, bean);
+        }
         boundBeans.add(name);
         return name;
     }
@@ -210,7 +212,9 @@ public final class CameraPipeline {
 
     private void unbind(String name) {
         if (boundBeans.remove(name)) {
-            camel.getRegistry().unbind(name);
+            synchronized (routeModelLock) {
+                camel.getRegistry().unbind(name);
+            }
         }
     }
 
