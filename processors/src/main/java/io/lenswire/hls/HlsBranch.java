@@ -24,8 +24,11 @@ final class HlsBranch implements Branch {
     /** The first connection starts from the cached GOP, so the first segment closes at once. */
     @Override
     public void open(StreamInfo stream, List<EncodedPacket> cached) {
-        for (EncodedPacket packet : cached) {
-            accept(packet);
+        try {
+            muxer.prime(cached);
+        } catch (IOException e) {
+            // only a non-empty GOP can fail
+            LOG.warn("camera {}: HLS muxer could not start from the cached GOP: {}", cached.get(0).cameraId(), e.getMessage());
         }
     }
 

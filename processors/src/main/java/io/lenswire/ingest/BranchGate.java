@@ -82,11 +82,8 @@ public final class BranchGate {
         open = false;
     }
 
-    boolean isOpen() {
-        return open;
-    }
-
-    BranchId id() {
-        return id;
+    /** The queue it guards, once attached. */
+    BlockingQueue<Exchange> queue() {
+        return queue;
     }
 }

@@ -112,8 +112,4 @@ public final class BranchRunner {
     boolean isClosed() {
         return closed.getCount() == 0;
     }
-
-    BranchId id() {
-        return id;
-    }
 }

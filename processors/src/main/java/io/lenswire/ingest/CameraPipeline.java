@@ -182,16 +182,15 @@ public final class CameraPipeline {
      */
     public void closeBranch(BranchId id, Duration timeout) {
         BranchRunner runner;
+        BranchGate gate = gates.get(id);
         synchronized (this) {
-            BranchGate gate = gates.get(id);
             runner = runners.remove(id);
             if (gate == null || runner == null) {
                 return;
             }
             gate.close();
         }
-        BlockingQueue<Exchange> queue = seda.getQueueReference(id.queueKey()) == null ? null
-                : seda.getQueueReference(id.queueKey()).getQueue();
+        BlockingQueue<Exchange> queue = gate.queue();
         if (queue != null) {
             drain(queue);
             Exchange marker = new DefaultExchange(camel);
