@@ -38,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.lenswire.ingest.EncodedPacket;
+import io.lenswire.ingest.LibavErrors;
 import io.lenswire.ingest.StreamInfo;
 
 /**
@@ -180,7 +181,7 @@ public final class HlsMuxer implements AutoCloseable {
             // next key frame on a fresh context instead of writing on into a broken one
             closeOutput();
             stream = null;
-            failed("cannot write HLS segments: " + errorText(ret));
+            failed("cannot write HLS segments: " + LibavErrors.text(ret));
             return;
         }
         writtenPackets++;
@@ -209,15 +210,6 @@ public final class HlsMuxer implements AutoCloseable {
         return failure;
     }
 
-    private static String errorText(int code) {
-        byte[] buffer = new byte[256];
-        org.bytedeco.ffmpeg.global.avutil.av_strerror(code, buffer, buffer.length);
-        int end = 0;
-        while (end < buffer.length && buffer[end] != 0) {
-            end++;
-        }
-        return new String(buffer, 0, end, java.nio.charset.StandardCharsets.UTF_8) + " (" + code + ")";
-    }
 
     /**
      * Opens the output for a new connection (or again after a failure). {@code stream} is set only
@@ -309,7 +301,7 @@ public final class HlsMuxer implements AutoCloseable {
         }
         if (ret < 0) {
             closeOutput();
-            throw new IOException("cannot start HLS output: " + errorText(ret));
+            throw new IOException("cannot start HLS output: " + LibavErrors.text(ret));
         }
         headerWritten = true;
         if (packet == null) {

@@ -17,7 +17,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -307,7 +306,7 @@ final class LibavPacketSource implements PacketSource {
         if (interrupt.expired() || silentForReadTimeout()) {
             return new IOException(what + ": timed out (no answer)");
         }
-        return new IOException(what + ": " + errorText(code));
+        return new IOException(what + ": " + LibavErrors.text(code));
     }
 
     /** libavformat reports a socket timeout during the RTSP handshake as "invalid data"; say what it was. */
@@ -315,15 +314,6 @@ final class LibavPacketSource implements PacketSource {
         return info == null && System.nanoTime() - openStartedNanos >= options.readTimeout().toNanos() - 50_000_000L;
     }
 
-    static String errorText(int code) {
-        byte[] buffer = new byte[256];
-        av_strerror(code, buffer, buffer.length);
-        int end = 0;
-        while (end < buffer.length && buffer[end] != 0) {
-            end++;
-        }
-        return new String(buffer, 0, end, java.nio.charset.StandardCharsets.UTF_8) + " (" + code + ")";
-    }
 
     private static byte[] copy(BytePointer data, int size) {
         byte[] bytes = new byte[Math.max(size, 0)];
