@@ -367,7 +367,7 @@ class HostileHttpIT {
                 return plain(method, a.path() + suffix, "Authorization: Bearer " + a.token(), "X-API-Key: wrong");
             }));
         }
-        for (String file : List.of("playlist.m3u8", "init.mp4")) {
+        for (String file : List.of("playlist.m3u8", "init_0.mp4")) {
             String label = "GET /api/stream/hls/{id}/" + file;
             cases.add(new Case(label + " with another session's token", 403, () -> {
                 Session a = Session.create();

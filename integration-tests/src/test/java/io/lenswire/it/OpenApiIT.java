@@ -61,7 +61,7 @@ import io.lenswire.it.support.Wait;
  * <p>Paths with a {@code {session_id}} get a real playback session of the {@code demo} camera,
  * created over the API for each request (so that deleting one does not affect the next), and its
  * token as {@code Authorization: Bearer} where the operation takes a playback token;
- * {@code {segment}} becomes {@code init.mp4}. Non-JSON answers (playlists, segments, the player
+ * {@code {segment}} becomes {@code init_0.mp4}. Non-JSON answers (playlists, segments, the player
  * page) are checked for their documented Content-Type only, HEAD answers for an empty body.
  *
  * <p>The walk builds JSON bodies from the document's examples only. A multipart operation (the
@@ -319,13 +319,13 @@ class OpenApiIT {
         HttpResponse<String> r = send(request(base + "playlist.m3u8?token=" + session.token()).GET(), playlist.id());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(conformance(playlist, r)).isEmpty();
-        assertThat(r.body()).contains("#EXT-X-MAP:URI=\"init.mp4?token=" + session.token() + "\"");
+        assertThat(r.body()).contains("#EXT-X-MAP:URI=\"init_0.mp4?token=" + session.token() + "\"");
         List<String> uris = r.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         assertThat(uris).isNotEmpty().allMatch(u -> u.matches("seg_\\d{6,9}\\.m4s\\?token=" + session.token()));
 
         Operation segment = operation("get", "/api/stream/hls/{session_id}/{segment}");
         String mediaSegment = uris.get(uris.size() - 1).replaceAll("\\?.*", "");
-        for (String name : List.of("init.mp4", mediaSegment)) {
+        for (String name : List.of("init_0.mp4", mediaSegment)) {
             HttpResponse<String> s = send(request(base + name).header("Authorization", "Bearer " + session.token()).GET(), segment.id());
             assertThat(s.statusCode()).as(name).isEqualTo(200);
             assertThat(conformance(segment, s)).isEmpty();
@@ -574,10 +574,16 @@ class OpenApiIT {
                 if (op.hasHeaderParameter("Last-Event-ID")) {
                     yield Optional.of(withKey.header("Last-Event-ID", "not-an-event-id").method(method, HttpRequest.BodyPublishers.noBody()));
                 }
+                if (tokenOp && op.hasQueryParameter("_HLS_msn")) {
+                    // a blocking-reload part number without its segment number
+                    Playback session = Playback.create(false);
+                    yield Optional.of(request(fill(op.path(), session) + "?_HLS_part=1")
+                            .header("Authorization", "Bearer " + session.token()).method(method, HttpRequest.BodyPublishers.noBody()));
+                }
                 if (tokenOp && op.path().contains("{segment}")) {
                     // an encoded slash in a segment name: refused by the HTTP server before any check
                     Playback session = Playback.create(false);
-                    yield Optional.of(request(fill(op.path(), session).replace("init.mp4", "..%2Fapi-key"))
+                    yield Optional.of(request(fill(op.path(), session).replace("init_0.mp4", "..%2Fapi-key"))
                             .header("Authorization", "Bearer " + session.token()).method(method, HttpRequest.BodyPublishers.noBody()));
                 }
                 yield Optional.empty();
@@ -718,10 +724,10 @@ class OpenApiIT {
         return path.replaceAll("\\{[^}]+}", UNKNOWN_ID);
     }
 
-    /** The path with a real session's id and {@code init.mp4} for a segment; other parameters get {@link #UNKNOWN_ID}. */
+    /** The path with a real session's id and {@code init_0.mp4} for a segment; other parameters get {@link #UNKNOWN_ID}. */
     private static String fill(String path, Playback session) {
         String filled = session == null ? path : path.replace("{session_id}", session.id());
-        return fill(filled.replace("{segment}", "init.mp4"));
+        return fill(filled.replace("{segment}", "init_0.mp4"));
     }
 
     private static boolean needsSession(Operation op) {
@@ -907,7 +913,7 @@ class OpenApiIT {
     /** A live playback session of the demo camera, made over the API. */
     private record Playback(String id, String token) {
 
-        /** @param play fetch its playlist once, so that the camera's muxer runs and init.mp4 exists */
+        /** @param play fetch its playlist once, so that the camera's segmenter runs and init_0.mp4 exists */
         static Playback create(boolean play) {
             Api.Response r = api.postJson("/api/stream/playback/create-session",
                     "{\"camera_id\":\"" + DEMO + "\",\"user_id\":\"openapi-it\"}");

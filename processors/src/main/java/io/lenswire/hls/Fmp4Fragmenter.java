@@ -148,6 +148,11 @@ final class Fmp4Fragmenter implements AutoCloseable {
         return audioIndex >= 0;
     }
 
+    /** HLS carries AAC; any other camera audio is dropped (and reported in the camera status). */
+    static boolean carriesAudio(StreamInfo.AudioInfo audio) {
+        return "aac".equals(audio.codec());
+    }
+
     /** Adds one video packet (timestamps in the camera's video time base) to the current fragment. */
     void writeVideo(byte[] data, boolean keyFrame, long pts, long dts, long duration) throws IOException {
         write(videoIndex, videoTimeBase, data, keyFrame, pts, dts, duration);

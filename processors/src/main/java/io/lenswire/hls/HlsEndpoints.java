@@ -1,6 +1,5 @@
 package io.lenswire.hls;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 
@@ -9,34 +8,34 @@ import org.springframework.stereotype.Component;
 
 import io.lenswire.api.ApiException;
 import io.lenswire.camera.CameraService;
-import io.lenswire.ingest.CameraState;
-import io.lenswire.ingest.CameraStatusRegistry;
 import io.lenswire.playback.HlsAccess;
 import io.lenswire.playback.PlaybackSessionListener;
 import io.lenswire.playback.Session;
 
 /**
- * The HLS routes' answers, after {@code hlsAccess.authorize}: the camera's live playlist and its
- * segments. Starts the camera's muxer when a session starts playing (or on the first playlist
- * request), so the first viewer waits at most one short segment.
+ * The HLS routes' answers, after {@code hlsAccess.authorize}: the camera's live LL-HLS playlist
+ * (blocking reloads included), its init sections, parts and segments, all from the camera's
+ * {@link LiveWindow} in memory. Starts the camera's segmenter when a session starts playing (or
+ * on the first playlist request).
+ *
+ * <p>Requests for something not there yet were held by {@link HlsWaitFilter} until it was; one
+ * that still is not (the wait timed out, or the filter could not hold it) is answered 503, as
+ * RFC 8216bis asks of a blocking reload that cannot be served in time.
  */
 @Component("hlsEndpoints")
 public class HlsEndpoints implements PlaybackSessionListener {
 
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     private static final String SEGMENT_HEADER = "segment";
+    static final String MSN_PARAMETER = "_HLS_msn";
+    static final String PART_PARAMETER = "_HLS_part";
 
     private final HlsMuxers muxers;
-    private final HlsFiles files;
     private final HlsAccess access;
     private final CameraService cameras;
-    private final CameraStatusRegistry statuses;
 
-    public HlsEndpoints(HlsMuxers muxers, HlsFiles files, HlsAccess access, CameraService cameras,
-                        CameraStatusRegistry statuses) {
-        this.statuses = statuses;
+    public HlsEndpoints(HlsMuxers muxers, HlsAccess access, CameraService cameras) {
         this.muxers = muxers;
-        this.files = files;
         this.access = access;
         this.cameras = cameras;
     }
@@ -50,37 +49,83 @@ public class HlsEndpoints implements PlaybackSessionListener {
 
     @Override
     public void sessionEnded(Session session) {
-        // the idle sweep stops the muxer once no session of the camera is left
+        // the idle sweep stops the segmenter once no session of the camera is left
     }
 
-    public void playlist(Exchange exchange) throws IOException {
+    public void playlist(Exchange exchange) {
         String cameraId = watchedCamera(exchange);
+        long msn = number(exchange, MSN_PARAMETER);
+        long part = number(exchange, PART_PARAMETER);
+        if (part >= 0 && msn < 0) {
+            throw ApiException.badRequest(PART_PARAMETER + " needs " + MSN_PARAMETER);
+        }
+        if (part > Integer.MAX_VALUE) {
+            throw ApiException.badRequest(PART_PARAMETER + " is too large");
+        }
         muxers.ensureRunning(cameraId);
-        // wait for a starting muxer's first segment only if video is flowing: requests that wait
-        // hold a worker thread, and a camera that is down would hold them all
-        boolean streaming = statuses.find(cameraId).map(s -> s.state() == CameraState.STREAMING).orElse(false);
-        Optional<String> playlist = files.playlist(cameraId, access.tokenQueryFor(exchange), streaming);
-        if (playlist.isEmpty()) {
+        LiveWindow window = muxers.window(cameraId).orElseThrow(HlsEndpoints::noVideoYet);
+        if (msn >= 0) {
+            switch (window.classify(msn, (int) part)) {
+                case TOO_FAR -> throw ApiException.badRequest("That media sequence number is too far ahead of the live playlist");
+                case PENDING -> throw notReadyInTime();
+                case AVAILABLE -> { }
+            }
+        }
+        String playlist = window.playlist(access.tokenQueryFor(exchange)).orElseThrow(() -> {
             if (muxers.failure(cameraId).isPresent()) {
                 // the reason is in the camera status and health (for the operator), not here
-                throw new ApiException(503, "unavailable", "Video from this camera cannot be stored for playback right now; try again shortly");
+                return new ApiException(503, "unavailable", "Video from this camera cannot be prepared for playback right now; try again shortly");
             }
-            throw ApiException.notFound("No video from this camera yet; try again shortly");
-        }
-        respond(exchange, PLAYLIST_TYPE, "no-cache, no-store", playlist.get());
+            return noVideoYet();
+        });
+        respond(exchange, PLAYLIST_TYPE, "no-cache, no-store", playlist);
     }
 
-    public void segment(Exchange exchange) throws IOException {
+    /** An init section, a part or a segment, by the names the playlist gives them. */
+    public void segment(Exchange exchange) {
         String name = exchange.getIn().getHeader(SEGMENT_HEADER, String.class);
-        if (!SegmentNames.isServable(name)) {
+        SegmentNames.Kind kind = SegmentNames.kind(name);
+        if (kind != SegmentNames.Kind.LIVE_INIT && kind != SegmentNames.Kind.PART && kind != SegmentNames.Kind.MEDIA) {
             throw ApiException.notFound("No such segment");
         }
         String cameraId = watchedCamera(exchange);
         muxers.touch(cameraId);
-        byte[] bytes = files.segment(cameraId, name)
-                .orElseThrow(() -> ApiException.notFound("No such segment (it may have left the live window)"));
-        // segments never change once written; the playlist (no-store) decides what is current
-        respond(exchange, name.endsWith(".mp4") ? "video/mp4" : "video/iso.segment", "private, max-age=60", bytes);
+        Optional<LiveWindow> window = muxers.window(cameraId);
+        Optional<SegmentNames.PartName> part = SegmentNames.part(name);
+        Optional<byte[]> bytes = window.flatMap(w -> switch (kind) {
+            case LIVE_INIT -> w.init(SegmentNames.initIndex(name));
+            case PART -> w.part(part.get().msn(), part.get().index());
+            default -> w.segment(SegmentNames.number(name));
+        });
+        if (bytes.isEmpty()) {
+            if (part.isPresent() && window.isPresent()
+                    && window.get().classify(part.get().msn(), part.get().index()) == LiveWindow.Request.PENDING) {
+                throw notReadyInTime(); // a preload-hinted part that did not come in time
+            }
+            throw ApiException.notFound("No such segment (it may have left the live window)");
+        }
+        // parts and segments never change once cut; the playlist (no-store) decides what is current
+        respond(exchange, kind == SegmentNames.Kind.LIVE_INIT ? "video/mp4" : "video/iso.segment", "private, max-age=60", bytes.get());
+    }
+
+    /** A non-negative decimal query parameter, or -1 when absent; 400 otherwise. */
+    private static long number(Exchange exchange, String name) {
+        String value = exchange.getIn().getHeader(name, String.class);
+        if (value == null) {
+            return -1;
+        }
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiException.badRequest(name + " must be a non-negative integer");
+        }
+        return Long.parseLong(value);
+    }
+
+    private static ApiException noVideoYet() {
+        return ApiException.notFound("No video from this camera yet; try again shortly");
+    }
+
+    private static ApiException notReadyInTime() {
+        return new ApiException(503, "unavailable", "Not available yet; reload the playlist");
     }
 
     private String watchedCamera(Exchange exchange) {

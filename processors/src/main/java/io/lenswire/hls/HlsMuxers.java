@@ -1,9 +1,5 @@
 package io.lenswire.hls;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,26 +25,26 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * On-demand lifecycle of the per-camera HLS muxers: started by the first viewer as the HLS branch of
- * the camera's pipeline (the {@code camera-hls} route template), stopped (branch closed, which closes
- * the muxer on the branch's thread, then files deleted) when no live session and no request has been
- * seen for the idle timeout. One muxer per camera, whatever the number of viewers.
+ * On-demand lifecycle of the per-camera LL-HLS segmenters: started by the first viewer as the HLS
+ * branch of the camera's pipeline (the {@code camera-hls} route template), stopped (branch closed,
+ * which closes the segmenter on the branch's thread, then the camera's {@link LiveWindow} closed
+ * and its memory freed) when no live session and no request has been seen for the idle timeout.
+ * One segmenter per camera, whatever the number of viewers. Nothing is written to disk.
  */
 @Component("hlsMuxers")
 public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsMuxers.class);
     private static final long SWEEP_SECONDS = 1;
-    /** Longest wait for the muxer's route to finish the packet in hand when it stops. */
+    /** Longest wait for the segmenter's route to finish the packet in hand when it stops. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final HlsProperties settings;
-    private final LenswireProperties properties;
     private final ViewerPresence presence;
     private final CameraPipelines pipelines;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
     /**
-     * One lock per camera for starting and stopping its muxer. A stop waits for Camel's graceful
+     * One lock per camera for starting and stopping its segmenter. A stop waits for Camel's graceful
      * stop of the route (up to the SEDA consumer's poll timeout); with a single lock for all
      * cameras, every other camera's playlist requests and session starts waited for it.
      */
@@ -60,15 +55,17 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         return t;
     });
 
-    /** A running muxer and when a viewer last asked for its files. */
+    /** A running segmenter, the window it fills, and when a viewer last asked for something. */
     static final class Slot {
-        final HlsMuxer muxer;
+        final LlHlsSegmenter segmenter;
+        final LiveWindow window;
         volatile long lastRequestNanos = System.nanoTime();
-        /** Set when its stop begins; from then on requests wait for the camera's lock and start a new muxer. */
+        /** Set when its stop begins; from then on requests wait for the camera's lock and start a new segmenter. */
         volatile boolean stopping;
 
-        Slot(HlsMuxer muxer) {
-            this.muxer = muxer;
+        Slot(LlHlsSegmenter segmenter, LiveWindow window) {
+            this.segmenter = segmenter;
+            this.window = window;
         }
     }
 
@@ -78,22 +75,26 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         validateBatchWindow(settings, properties.getIngest().getBatchWindow());
         this.pipelines = pipelines;
         this.settings = settings;
-        this.properties = properties;
-        // without a session service only the idle timeout keeps a muxer alive
+        // without a session service only the idle timeout keeps a segmenter alive
         this.presence = presence.getIfAvailable(() -> cameraId -> false);
         Gauge.builder("lenswire.hls.muxers.active", running, Map::size)
-                .description("HLS muxers running (one per watched camera)").register(meters);
+                .description("HLS segmenters running (one per watched camera)").register(meters);
         sweeper.scheduleWithFixedDelay(this::stopIdle, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** Refuses settings FFmpeg would take but that make no sense (list-size 0 keeps every segment forever). */
+    /** Refuses settings that make no sense for LL-HLS (list-size 0 would keep nothing to play). */
     static void validate(HlsProperties s) {
         double segment = s.getSegmentDuration().toMillis() / 1000.0;
         if (segment < 0.5 || segment > 10) {
             throw new IllegalStateException("lenswire.hls.segment-duration must be between 0.5s and 10s, not " + s.getSegmentDuration());
         }
-        if (s.getFirstSegmentDuration().isNegative() || s.getFirstSegmentDuration().compareTo(s.getSegmentDuration()) > 0) {
-            throw new IllegalStateException("lenswire.hls.first-segment-duration must be between 0 and segment-duration");
+        long part = s.getPartDuration().toMillis();
+        if (part < 50 || s.getPartDuration().multipliedBy(2).compareTo(s.getSegmentDuration()) > 0) {
+            throw new IllegalStateException("lenswire.hls.part-duration must be between 50ms and half of segment-duration, not "
+                    + s.getPartDuration().toMillis() + "ms");
+        }
+        if (s.getMaxBytesPerCamera().toBytes() < 1024 * 1024 || s.getMaxWaitersPerCamera() < 1) {
+            throw new IllegalStateException("lenswire.hls.max-bytes-per-camera must be at least 1MB and max-waiters-per-camera at least 1");
         }
         if (s.getListSize() < 2 || s.getListSize() > 30) {
             throw new IllegalStateException("lenswire.hls.list-size must be between 2 and 30, not " + s.getListSize());
@@ -104,23 +105,25 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
     }
 
     /**
-     * Ingest's batch window adds up to its length to every packet's way into a segment; above a
-     * tenth of a segment it would show in the playlist's timing.
+     * Ingest's batch window adds up to its length to every packet's way into a part; above a
+     * tenth of a part it would show in the playlist's timing.
      */
     static void validateBatchWindow(HlsProperties s, Duration batchWindow) {
-        if (batchWindow.isNegative() || batchWindow.multipliedBy(10).compareTo(s.getSegmentDuration()) > 0) {
-            throw new IllegalStateException("lenswire.ingest.batch-window must be between 0 and a tenth of lenswire.hls.segment-duration ("
-                    + s.getSegmentDuration().dividedBy(10).toMillis() + " ms), not " + batchWindow.toMillis() + " ms");
+        if (batchWindow.isNegative() || batchWindow.multipliedBy(10).compareTo(s.getPartDuration()) > 0) {
+            throw new IllegalStateException("lenswire.ingest.batch-window must be between 0 and a tenth of lenswire.hls.part-duration ("
+                    + s.getPartDuration().dividedBy(10).toMillis() + " ms), not " + batchWindow.toMillis() + " ms");
         }
     }
 
-    public Path directory(String cameraId) {
-        return properties.getDataDir().resolve("hls").resolve(cameraId).toAbsolutePath();
+    /** The camera's window while its segmenter runs. */
+    public Optional<LiveWindow> window(String cameraId) {
+        Slot slot = running.get(cameraId);
+        return slot == null || slot.stopping ? Optional.empty() : Optional.of(slot.window);
     }
 
     /**
-     * Starts the camera's muxer unless it runs; marks it as just requested either way. Takes no lock
-     * when the muxer runs (every playlist request comes here); waits only for a start or stop of the
+     * Starts the camera's segmenter unless it runs; marks it as just requested either way. Takes no lock
+     * when it runs (every playlist request comes here); waits only for a start or stop of the
      * same camera.
      */
     public void ensureRunning(String cameraId) {
@@ -143,38 +146,31 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         return locks.computeIfAbsent(cameraId, id -> new Object());
     }
 
-    /** Called with the camera's lock held and no muxer running. */
+    /** Called with the camera's lock held and no segmenter running. */
     private void start(String cameraId) {
-        Path dir = directory(cameraId);
-        try {
-            deleteTree(dir);
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            // started anyway: the muxer reports the failure (camera status, health) and retries
-            // at every key frame, so playback comes back by itself once the disk is writable
-            LOG.warn("camera {}: cannot prepare the HLS directory ({}); the muxer retries", cameraId,
-                    e.getClass().getSimpleName());
-        }
-        HlsMuxer muxer = new HlsMuxer(cameraId, dir, settings);
-        running.put(cameraId, new Slot(muxer));
+        LiveWindow window = new LiveWindow(settings.windowSettings());
+        LlHlsSegmenter segmenter = new LlHlsSegmenter(cameraId, window, settings.getPartDuration(), settings.getSegmentDuration());
+        Slot slot = new Slot(segmenter, window);
+        running.put(cameraId, slot);
         boolean opened;
         try {
-            opened = pipelines.openBranch(BranchId.hls(cameraId), new HlsBranch(muxer));
+            opened = pipelines.openBranch(BranchId.hls(cameraId), new HlsBranch(segmenter));
         } catch (RuntimeException e) {
-            running.remove(cameraId).muxer.close();
+            running.remove(cameraId);
+            close(slot);
             throw e;
         }
         if (!opened) { // the camera was removed meanwhile
-            running.remove(cameraId).muxer.close();
+            running.remove(cameraId);
+            close(slot);
             return;
         }
-        LOG.info("camera {}: HLS muxer started", cameraId);
+        LOG.info("camera {}: HLS segmenter started", cameraId);
     }
 
-    /** The camera's playlist with its dates on the capture clock, or as written when no muxer runs. */
-    String onCaptureClock(String cameraId, String playlist) {
-        Slot slot = running.get(cameraId);
-        return slot == null ? playlist : slot.muxer.captureClock().correct(playlist);
+    private static void close(Slot slot) {
+        slot.segmenter.close();
+        slot.window.close();
     }
 
     /** {@code stopped}, {@code running}, or {@code failing} (its output cannot be written; see {@link #failure}). */
@@ -184,22 +180,22 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         if (slot == null || slot.stopping) {
             return "stopped";
         }
-        return slot.muxer.failure() == null ? "running" : "failing";
+        return slot.segmenter.failure() == null ? "running" : "failing";
     }
 
-    /** Why the camera's running muxer cannot write, if it cannot. */
+    /** Why the camera's running segmenter cannot cut, if it cannot. */
     @Override
     public Optional<String> failure(String cameraId) {
         Slot slot = running.get(cameraId);
-        return slot == null || slot.stopping ? Optional.empty() : Optional.ofNullable(slot.muxer.failure());
+        return slot == null || slot.stopping ? Optional.empty() : Optional.ofNullable(slot.segmenter.failure());
     }
 
-    /** The cameras whose muxer cannot write now, with the reason, by camera id. */
+    /** The cameras whose segmenter cannot cut now, with the reason, by camera id. */
     @Override
     public Map<String, String> failures() {
         Map<String, String> failing = new TreeMap<>();
         running.forEach((id, slot) -> {
-            String reason = slot.stopping ? null : slot.muxer.failure();
+            String reason = slot.stopping ? null : slot.segmenter.failure();
             if (reason != null) {
                 failing.put(id, reason);
             }
@@ -209,7 +205,7 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
 
     @Override
     public boolean carriesAudio(StreamInfo.AudioInfo audio) {
-        return HlsMuxer.carriesAudio(audio);
+        return Fmp4Fragmenter.carriesAudio(audio);
     }
 
     public boolean isRunning(String cameraId) {
@@ -236,8 +232,8 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
     }
 
     /**
-     * Closes the branch (the muxer is closed on its writer's thread) and deletes the files. Holds
-     * only this camera's lock.
+     * Closes the branch (the segmenter is closed on its writer's thread), then the window: held
+     * requests are answered and the memory freed. Holds only this camera's lock.
      */
     public void stop(String cameraId) {
         synchronized (lockFor(cameraId)) {
@@ -246,18 +242,13 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
                 return;
             }
             // a request for this camera from now on waits for this camera's lock and then starts a
-            // new muxer, instead of being told that the stopping one runs
+            // new segmenter, instead of being told that the stopping one runs
             slot.stopping = true;
             pipelines.closeBranch(BranchId.hls(cameraId), STOP_TIMEOUT);
-            slot.muxer.close(); // closed already by its thread; a muxer whose branch never opened is closed here
-            try {
-                deleteTree(slot.muxer.directory());
-            } catch (IOException e) {
-                LOG.warn("camera {}: could not delete HLS files: {}", cameraId, e.getMessage());
-            }
-            running.remove(cameraId); // last: the gauge of running muxers drops once the files are gone
-            LOG.info("camera {}: HLS muxer stopped ({} packets written, {} dropped)", cameraId,
-                    slot.muxer.writtenPackets(), slot.muxer.droppedPackets());
+            close(slot); // the segmenter is closed already by its thread unless its branch never opened
+            running.remove(cameraId); // last: the gauge of running segmenters drops once the memory is freed
+            LOG.info("camera {}: HLS segmenter stopped ({} packets written, {} dropped)", cameraId,
+                    slot.segmenter.writtenPackets(), slot.segmenter.droppedPackets());
         }
     }
 
@@ -272,14 +263,4 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         running.keySet().forEach(this::stop);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -32,7 +32,9 @@ import io.lenswire.ingest.StreamInfo;
  * <p>A write that fails (libavformat refusing a packet) drops the output; the next key frame
  * starts a new one, after a discontinuity.
  *
- * <p>Not thread-safe: one thread (the camera's HLS branch) calls {@link #write} and {@link #close}.
+ * <p>Thread-safety: one thread (the camera's HLS branch) writes; {@link #close} may also come from
+ * a stop whose branch did not end in time, so both hold the same lock and native memory is never
+ * freed under a running write. {@link #failure()} is lock-free.
  */
 final class LlHlsSegmenter implements AutoCloseable {
 
@@ -69,6 +71,8 @@ final class LlHlsSegmenter implements AutoCloseable {
     private long written;
     private long dropped;
     private boolean closed;
+    /** Why the output fails now, or null while it works; read by health without the lock. */
+    private volatile String failure;
 
     /** A video packet waiting for the next one, which gives its duration. Timestamps rebased, in the video time base. */
     private record HeldFrame(byte[] data, boolean keyFrame, long pts, long dts) {
@@ -81,7 +85,7 @@ final class LlHlsSegmenter implements AutoCloseable {
         this.segmentTargetMicros = segmentTarget.toNanos() / 1000;
     }
 
-    void write(EncodedPacket p) {
+    synchronized void write(EncodedPacket p) {
         if (closed) {
             return;
         }
@@ -94,7 +98,7 @@ final class LlHlsSegmenter implements AutoCloseable {
                 startConnection(p.stream());
             } catch (IOException e) {
                 dropped++;
-                LOG.warn("camera {}: LL-HLS output cannot start, retrying at the next key frame: {}", cameraId, e.getMessage());
+                failed(e.getMessage());
                 return;
             }
         }
@@ -106,14 +110,27 @@ final class LlHlsSegmenter implements AutoCloseable {
             }
         } catch (IOException e) {
             dropped++;
-            LOG.warn("camera {}: LL-HLS output failed, restarting at the next key frame: {}", cameraId, e.getMessage());
+            failed(e.getMessage());
             dropOutput();
         }
     }
 
+    /** Keeps the reason; logs at WARN when the output starts failing, not for every failing packet or retry. */
+    private void failed(String reason) {
+        if (failure == null) {
+            LOG.warn("camera {}: HLS output failing, restarting at the next key frame: {}", cameraId, reason);
+        }
+        failure = reason;
+    }
+
+    /** Why the output fails now, or null while it works. */
+    String failure() {
+        return failure;
+    }
+
     private void startConnection(StreamInfo info) throws IOException {
         finishConnection();
-        fragmenter = new Fmp4Fragmenter(info, info.audio() != null && HlsMuxer.carriesAudio(info.audio()));
+        fragmenter = new Fmp4Fragmenter(info, info.audio() != null && Fmp4Fragmenter.carriesAudio(info.audio()));
         stream = info;
         originMicros = Long.MIN_VALUE;
         lastVideoDts = Long.MIN_VALUE;
@@ -213,6 +230,10 @@ final class LlHlsSegmenter implements AutoCloseable {
             segmentAnnounced = true;
         }
         sink.addPart(fragment, endMicros - partStartMicros, partIndependent);
+        if (failure != null) {
+            failure = null;
+            LOG.info("camera {}: HLS output recovered", cameraId);
+        }
     }
 
     private void closeSegment() {
@@ -261,16 +282,17 @@ final class LlHlsSegmenter implements AutoCloseable {
         stream = null;
     }
 
-    long writtenPackets() {
+    synchronized long writtenPackets() {
         return written;
     }
 
-    long droppedPackets() {
+    synchronized long droppedPackets() {
         return dropped;
     }
 
+    /** From the branch's thread, or from a stop whose branch did not end in time (after its route stopped). */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -1,5 +1,9 @@
 package io.lenswire.playback;
 
+import java.util.Optional;
+
+import io.lenswire.api.ApiException;
+
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -56,6 +60,30 @@ public class HlsAccess {
             exchange.removeProperty(QUERY_TOKEN_PROPERTY);
         }
         return session;
+    }
+
+    /**
+     * The session a request's credentials are good for, without recording the request or saying
+     * why not: for deciding whether a request may wait before it is answered (the answer itself
+     * comes from {@link #authorize}, with the reason for a refusal).
+     *
+     * @param authorization the {@code Authorization} header, or null
+     * @param rawQuery      the request's query string as sent, or null
+     */
+    public Optional<Session> peek(String sessionId, String authorization, String rawQuery) {
+        if (!SessionIds.isWellFormed(sessionId)) {
+            return Optional.empty();
+        }
+        try {
+            String bearer = PlaybackCredentials.bearer(authorization);
+            String query = PlaybackCredentials.query(rawQuery);
+            if (bearer != null && query != null && !bearer.equals(query)) {
+                return Optional.empty();
+            }
+            return Optional.of(check.check(sessionId, bearer != null ? bearer : query));
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -20,7 +20,11 @@ final class PlaybackCredentials {
 
     /** The Bearer token, "" for {@code Bearer} with nothing after it, null without the header; 401 for other schemes. */
     static String bearer(Exchange exchange) {
-        String header = exchange.getIn().getHeader("Authorization", String.class);
+        return bearer(exchange.getIn().getHeader("Authorization", String.class));
+    }
+
+    /** {@link #bearer(Exchange)} of an {@code Authorization} header's value (null when absent). */
+    static String bearer(String header) {
         if (header == null) {
             return null;
         }
@@ -35,7 +39,11 @@ final class PlaybackCredentials {
 
     /** The {@code token} query parameter, "" when present but empty, null when absent; 401 when given twice differently. */
     static String query(Exchange exchange) {
-        String query = exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
+        return query(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
+    }
+
+    /** {@link #query(Exchange)} of a raw (still URL-encoded) query string, null when absent. */
+    static String query(String query) {
         if (query == null || query.isEmpty()) {
             return null;
         }

@@ -1,0 +1,121 @@
+package io.lenswire.hls;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import io.lenswire.ingest.CameraState;
+import io.lenswire.ingest.CameraStatusRegistry;
+import io.lenswire.playback.HlsAccess;
+import io.lenswire.playback.Session;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Holds an LL-HLS request that asks for something not there yet (a blocking playlist reload
+ * {@code ?_HLS_msn=M&_HLS_part=N}, a preload-hinted part, a first playlist while the first part is
+ * being cut) until it is, without a thread: the request is put in asynchronous mode and
+ * dispatched again when the camera's {@link LiveWindow} has it (or the wait times out). The
+ * dispatched request goes through the same {@code api-hls-*} route as any other, which answers it,
+ * so this filter never writes a response and the route stays the one place that does.
+ *
+ * <p>Why here and not in the route: platform-http on Spring Boot runs each exchange to the end on
+ * a pool thread, so a route that waited would hold one thread per waiting viewer (500 viewers of
+ * one camera = 500 threads). Parked requests hold only the connection and a future.
+ *
+ * <p>Only requests whose credentials are good for their session are held (the route then gives
+ * the exact refusal for the others, at once); each camera's window bounds its waiters.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+public class HlsWaitFilter extends OncePerRequestFilter {
+
+    private static final Pattern PATH = Pattern.compile("/api/stream/hls/([^/]+)/(playlist\\.m3u8|[^/]+\\.m4s)");
+
+    private final HlsAccess access;
+    private final HlsMuxers muxers;
+    private final HlsProperties settings;
+    private final CameraStatusRegistry statuses;
+
+    public HlsWaitFilter(HlsAccess access, HlsMuxers muxers, HlsProperties settings, CameraStatusRegistry statuses) {
+        this.access = access;
+        this.muxers = muxers;
+        this.settings = settings;
+        this.statuses = statuses;
+    }
+
+    /** What a request waits for: part {@code part} of segment {@code msn} (-1: the whole segment). */
+    record Wanted(long msn, int part, Duration timeout) {
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !"GET".equals(request.getMethod()) || !PATH.matcher(request.getRequestURI()).matches();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Matcher path = PATH.matcher(request.getRequestURI());
+        if (!path.matches()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<Session> session = access.peek(path.group(1), request.getHeader("Authorization"), request.getQueryString());
+        if (session.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String cameraId = session.get().cameraId();
+        boolean playlist = path.group(2).equals("playlist.m3u8");
+        if (playlist) {
+            muxers.ensureRunning(cameraId); // the first playlist starts the camera's segmenter
+        }
+        Optional<LiveWindow> window = muxers.window(cameraId);
+        Wanted wanted = window.isEmpty() ? null : wanted(request, path.group(2), window.get(), cameraId);
+        if (wanted == null || window.get().classify(wanted.msn(), wanted.part()) != LiveWindow.Request.PENDING) {
+            chain.doFilter(request, response);
+            return;
+        }
+        AsyncContext parked = request.startAsync();
+        // the window's own timeout answers first; this only guards against a future never completing
+        parked.setTimeout(wanted.timeout().plusSeconds(5).toMillis());
+        window.get().whenAvailable(wanted.msn(), wanted.part(), wanted.timeout())
+                .whenComplete((ready, failure) -> parked.dispatch());
+    }
+
+    /** What the request is for, or null when it asks for nothing worth waiting for (the route answers it). */
+    private Wanted wanted(HttpServletRequest request, String name, LiveWindow window, String cameraId) {
+        Duration reload = settings.getSegmentDuration().multipliedBy(3); // RFC 8216bis: 3 target durations
+        if (!name.equals("playlist.m3u8")) {
+            return SegmentNames.part(name).map(p -> new Wanted(p.msn(), p.index(), reload)).orElse(null);
+        }
+        String msn = request.getParameter("_HLS_msn");
+        if (msn == null) {
+            // a first playlist waits for the first complete segment, which standard (non-LL)
+            // players need; started from the cached GOPs it is there at once. Worth waiting for
+            // only while video flows (a camera that is down would keep every waiting viewer until
+            // the timeout for nothing).
+            boolean streaming = statuses.find(cameraId).map(s -> s.state() == CameraState.STREAMING).orElse(false);
+            return streaming ? new Wanted(0, -1, settings.getFirstPlaylistWait()) : null;
+        }
+        String part = request.getParameter("_HLS_part");
+        try {
+            long m = Long.parseLong(msn);
+            int p = part == null ? -1 : Integer.parseInt(part);
+            return m < 0 || (part != null && p < 0) ? null : new Wanted(m, p, reload);
+        } catch (NumberFormatException e) {
+            return null; // the route answers 400
+        }
+    }
+}
