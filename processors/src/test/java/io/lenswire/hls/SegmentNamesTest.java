@@ -45,4 +45,58 @@ class SegmentNamesTest {
         assertThat(SegmentNames.number(null)).isEqualTo(-1);
         assertThat(SegmentNames.isServable(null)).isFalse();
     }
+
+    @Test
+    void everyPartAndInitNameTheLiveWindowWritesReadsBackAndIsNoOtherKind() {
+        for (long msn : new long[] {0, 12, 999_999, 1_000_000, 999_999_999_999_999_999L}) {
+            for (int index : new int[] {0, 1, 9, 10, 123, Integer.MAX_VALUE}) {
+                String name = SegmentNames.part(msn, index);
+                assertThat(SegmentNames.part(name)).as(name).contains(new SegmentNames.PartName(msn, index));
+                assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.PART);
+                assertThat(SegmentNames.number(name)).as(name).isEqualTo(-1);
+                assertThat(SegmentNames.initIndex(name)).as(name).isEqualTo(-1);
+                assertThat(SegmentNames.isServable(name)).as("the disk muxer never wrote " + name).isFalse();
+            }
+        }
+        assertThat(SegmentNames.part(12, 0)).isEqualTo("part_000012_0.m4s");
+        assertThat(SegmentNames.part(1_234_567, 13)).isEqualTo("part_1234567_13.m4s");
+        for (int k : new int[] {0, 1, 10, Integer.MAX_VALUE}) {
+            String name = SegmentNames.init(k);
+            assertThat(SegmentNames.initIndex(name)).as(name).isEqualTo(k);
+            assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.LIVE_INIT);
+            assertThat(SegmentNames.part(name)).as(name).isEmpty();
+        }
+        assertThat(SegmentNames.init(3)).isEqualTo("init_3.mp4");
+    }
+
+    @Test
+    void eachKindIsToldApart() {
+        assertThat(SegmentNames.kind("init.mp4")).isEqualTo(SegmentNames.Kind.INIT);
+        assertThat(SegmentNames.kind("seg_000007.m4s")).isEqualTo(SegmentNames.Kind.MEDIA);
+        assertThat(SegmentNames.kind("part_000007_2.m4s")).isEqualTo(SegmentNames.Kind.PART);
+        assertThat(SegmentNames.kind("init_2.mp4")).isEqualTo(SegmentNames.Kind.LIVE_INIT);
+        assertThat(SegmentNames.kind("index.m3u8")).isEqualTo(SegmentNames.Kind.UNKNOWN);
+        assertThat(SegmentNames.kind(null)).isEqualTo(SegmentNames.Kind.UNKNOWN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "part_1_0.m4s", "part_00001_0.m4s", "part_0000001_0.m4s", "part_1000000000000000000_0.m4s", // the segment number as for seg_
+        "part_000001_00.m4s", "part_000001_01.m4s", "part_000001_-1.m4s", "part_000001_+1.m4s", // index: no padding, no sign
+        "part_000001_2147483648.m4s", "part_000001_9999999999.m4s", // beyond an int
+        "part_000001_.m4s", "part_000001.m4s", "part__0.m4s", "part_000001_0.m4s.tmp", "part_000001_0.mp4",
+        "PART_000001_0.m4s", "part_000001_٠.m4s", "../part_000001_0.m4s", "part_000001_0_1.m4s",
+        "init_.mp4", "init_01.mp4", "init_-1.mp4", "init_2147483648.mp4", "init_1.m4s", "init_1.mp4.tmp", "Init_1.mp4",
+        "init_٠.mp4", "x/init_1.mp4", "init__1.mp4"})
+    void partAndInitNamesTheWindowCannotHaveWrittenAreNothing(String name) {
+        assertThat(SegmentNames.part(name)).as(name).isEmpty();
+        assertThat(SegmentNames.initIndex(name)).as(name).isEqualTo(-1);
+        assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.UNKNOWN);
+    }
+
+    @Test
+    void noNameIsNoPartAndNoInit() {
+        assertThat(SegmentNames.part(null)).isEmpty();
+        assertThat(SegmentNames.initIndex(null)).isEqualTo(-1);
+    }
 }

@@ -1,0 +1,403 @@
+package io.lenswire.hls;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One camera's Low-Latency HLS media held in memory: init sections, segments and their parts, the
+ * playlist that lists them, and the blocking playlist reloads waiting for a part (RFC 8216bis
+ * 6.2.5.2). The producer (one thread) adds; any number of readers read and wait. Thread-safe.
+ *
+ * <p>Bounded: at most {@code maxSegments} complete segments plus the open one, and no more than
+ * {@code maxBytes} of init sections and parts while a complete segment is left to drop (the open
+ * segment is never dropped: it is what viewers are waiting for). Dropped names answer empty.
+ *
+ * <p>Producer contract: {@link #newInit} before the first segment; {@link #beginSegment},
+ * {@link #addPart}s (the first {@code independent}: segments start at key frames),
+ * {@link #endSegment}; repeat. A segment ended with no part is abandoned and its number reused.
+ * {@link #newInit} with a segment open ends it first: its parts belong to the old init section.
+ * Part durations should not exceed the part target; the window does not refuse real media that
+ * does (it has nothing better to serve), the playlist then lists it as it is.
+ *
+ * <p>Waiters are completed outside the window's lock (their callbacks may do anything, even call
+ * back in); their timeouts run on the JDK's shared delay scheduler ({@code orTimeout}), which
+ * cancels a timeout when its future completes, so neither threads nor waiters accumulate.
+ */
+public final class LiveWindow implements AutoCloseable {
+
+    /** How a blocking reload request for {@code _HLS_msn}/{@code _HLS_part} stands now. */
+    public enum Request {
+        /** The playlist already holds it: answer now. */
+        AVAILABLE,
+        /** It may come: wait for it ({@link #whenAvailable}). */
+        PENDING,
+        /** Further ahead than a client may ask (RFC 8216bis 6.2.5.2): answer 400. */
+        TOO_FAR
+    }
+
+    /** _HLS_msn may be at most this far beyond the last complete segment (RFC 8216bis 6.2.5.2). */
+    static final int ADVANCE_SEGMENT_LIMIT = 2;
+    /** _HLS_part may be at most this far beyond the last part of the open segment (RFC 8216bis: Advance Part Limit). */
+    static final int ADVANCE_PART_LIMIT = 3;
+
+    private final LiveWindowSettings settings;
+    private final Object lock = new Object();
+    /** Kept segments, oldest first; only the last may be open. */
+    private final Deque<LiveSegment> segments = new ArrayDeque<>();
+    private final Map<Integer, byte[]> inits = new TreeMap<>();
+    private final Set<Waiter> waiters = new LinkedHashSet<>();
+    private LiveSegment open;
+    private int currentInit = -1;
+    private boolean discontinuityNext;
+    private long nextMsn;
+    private long lastCompleteMsn = -1;
+    private long targetSeconds;
+    private long discontinuitySequence;
+    private long bytes;
+    private boolean closed;
+    /** The rendered playlist for the current state; null after any change until the next read. */
+    private LivePlaylist rendered;
+
+    public LiveWindow(LiveWindowSettings settings) {
+        this.settings = settings;
+        this.targetSeconds = settings.initialTargetSeconds();
+    }
+
+    /**
+     * A new init section (first call, or a reconnect with new codec parameters): the next segment
+     * starts with EXT-X-DISCONTINUITY (unless it is the very first) and an EXT-X-MAP naming it.
+     */
+    public void newInit(byte[] initSection) {
+        List<Waiter> woken;
+        synchronized (lock) {
+            ensureOpen();
+            woken = open != null ? closeOpen() : List.of();
+            currentInit++;
+            inits.put(currentInit, initSection.clone());
+            bytes += initSection.length;
+            discontinuityNext = nextMsn > 0;
+            evict();
+            rendered = null;
+        }
+        complete(woken);
+    }
+
+    /** Opens segment lastMsn+1 (msn starts at 0); its program date time is the capture time of its first sample. */
+    public void beginSegment(long programDateTimeMillis) {
+        synchronized (lock) {
+            ensureOpen();
+            if (currentInit < 0) {
+                throw new IllegalStateException("no init section yet");
+            }
+            if (open != null) {
+                throw new IllegalStateException("segment " + open.msn + " is still open");
+            }
+            open = new LiveSegment(nextMsn, currentInit, discontinuityNext, programDateTimeMillis);
+            segments.addLast(open);
+            rendered = null;
+        }
+    }
+
+    /** Appends a part to the open segment (its own copy of {@code fragment}) and wakes the waiters it satisfies. */
+    public LivePart addPart(byte[] fragment, long durationMicros, boolean independent) {
+        if (durationMicros <= 0) {
+            throw new IllegalArgumentException("part duration must be positive: " + durationMicros);
+        }
+        LivePart part;
+        List<Waiter> woken;
+        synchronized (lock) {
+            ensureOpen();
+            if (open == null) {
+                throw new IllegalStateException("no segment is open");
+            }
+            if (open.partCount() == 0 && !independent) {
+                throw new IllegalArgumentException("segment " + open.msn + " must start with an independent part");
+            }
+            part = open.add(fragment.clone(), durationMicros, independent);
+            bytes += fragment.length;
+            // the segment is real now: a later one no longer carries the discontinuity
+            discontinuityNext = false;
+            evict();
+            rendered = null;
+            woken = ready();
+        }
+        complete(woken);
+        return part;
+    }
+
+    /** Closes the open segment (its EXTINF is the sum of its parts), drops what no longer fits, wakes waiters. */
+    public void endSegment() {
+        List<Waiter> woken;
+        synchronized (lock) {
+            ensureOpen();
+            if (open == null) {
+                throw new IllegalStateException("no segment is open");
+            }
+            woken = closeOpen();
+        }
+        complete(woken);
+    }
+
+    private List<Waiter> closeOpen() {
+        LiveSegment segment = open;
+        open = null;
+        if (segment.partCount() == 0) {
+            segments.removeLast();
+            return List.of();
+        }
+        segment.complete();
+        lastCompleteMsn = segment.msn;
+        nextMsn = segment.msn + 1;
+        targetSeconds = Math.max(targetSeconds, (segment.durationMillis() + 500) / 1000);
+        evict();
+        rendered = null;
+        return ready();
+    }
+
+    /** Oldest complete segments out while over either bound; then the init sections nothing kept uses. */
+    private void evict() {
+        int complete = open == null ? segments.size() : segments.size() - 1;
+        while (complete > 0 && (complete > settings.maxSegments() || bytes > settings.maxBytes())) {
+            LiveSegment gone = segments.removeFirst();
+            complete--;
+            bytes -= gone.bytes();
+            if (gone.discontinuity) {
+                discontinuitySequence++;
+            }
+            rendered = null;
+        }
+        inits.entrySet().removeIf(e -> {
+            int k = e.getKey();
+            boolean used = k == currentInit || segments.stream().anyMatch(s -> s.init == k);
+            if (!used) {
+                bytes -= e.getValue().length;
+            }
+            return !used;
+        });
+    }
+
+    /** The playlist, with {@code ?token=<tokenQuery>} (already URL-encoded) on every URI; empty until a part exists. */
+    public Optional<String> playlist(String tokenQuery) {
+        LivePlaylist playlist;
+        synchronized (lock) {
+            if (closed || segments.stream().noneMatch(s -> s.partCount() > 0)) {
+                return Optional.empty();
+            }
+            if (rendered == null) {
+                rendered = LivePlaylist.render(settings, targetSeconds, discontinuitySequence, List.copyOf(segments),
+                        open != null ? open.msn : nextMsn, open != null ? open.partCount() : 0);
+            }
+            playlist = rendered;
+        }
+        return Optional.of(playlist.text(tokenQuery));
+    }
+
+    /**
+     * Where a blocking reload for segment {@code msn} (and part {@code part}, or -1 for "the whole
+     * segment") stands. A part index past the last part of a complete segment means part 0 of the
+     * next segment (RFC 8216bis 6.2.5.2); a segment no longer kept is available (the playlist holds
+     * later ones). TOO_FAR: {@code msn} more than 2 beyond the last complete segment, or a part
+     * more than 3 beyond the last part of the open segment (the spec's Advance Part Limit; a part of
+     * the segment after the open one is never too far: its parts cannot be counted yet).
+     *
+     * @throws IllegalArgumentException for a negative {@code msn} or a {@code part} below -1 (a 400 too)
+     */
+    public Request classify(long msn, int part) {
+        synchronized (lock) {
+            return classifyLocked(msn, part);
+        }
+    }
+
+    private Request classifyLocked(long msn, int part) {
+        if (msn < 0 || part < -1) {
+            throw new IllegalArgumentException("no such request: _HLS_msn=" + msn + "&_HLS_part=" + part);
+        }
+        if (msn > lastCompleteMsn + ADVANCE_SEGMENT_LIMIT) {
+            return Request.TOO_FAR;
+        }
+        if (part < 0) {
+            return msn <= lastCompleteMsn ? Request.AVAILABLE : Request.PENDING;
+        }
+        while (msn <= lastCompleteMsn) {
+            LiveSegment segment = find(msn);
+            if (segment == null || part < segment.partCount()) {
+                return Request.AVAILABLE;
+            }
+            msn++;
+            part = 0;
+        }
+        int have = open != null && open.msn == msn ? open.partCount() : 0;
+        if (part < have) {
+            return Request.AVAILABLE;
+        }
+        return msn == lastCompleteMsn + 1 && part > have - 1 + ADVANCE_PART_LIMIT ? Request.TOO_FAR : Request.PENDING;
+    }
+
+    /**
+     * Completes (with null) once {@link #classify} says AVAILABLE; exceptionally with a
+     * TimeoutException after {@code timeout} (and no longer counts as pending), with
+     * RejectedExecutionException at once when {@code maxWaiters} are already pending,
+     * IllegalArgumentException when TOO_FAR, CancellationException when the window closes.
+     */
+    public CompletableFuture<Void> whenAvailable(long msn, int part, Duration timeout) {
+        Waiter waiter;
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new CancellationException("live window closed"));
+            }
+            switch (classifyLocked(msn, part)) {
+                case AVAILABLE:
+                    return CompletableFuture.completedFuture(null);
+                case TOO_FAR:
+                    return CompletableFuture.failedFuture(new IllegalArgumentException(
+                            "_HLS_msn=" + msn + "&_HLS_part=" + part + " is too far ahead"));
+                default:
+                    break;
+            }
+            if (waiters.size() >= settings.maxWaiters()) {
+                return CompletableFuture.failedFuture(new RejectedExecutionException(
+                        waiters.size() + " blocking reloads already pending"));
+            }
+            waiter = new Waiter(msn, part);
+            waiters.add(waiter);
+        }
+        // registered after the lock is released: a callback that ran at once would take it again
+        waiter.future.whenComplete((v, e) -> {
+            synchronized (lock) {
+                waiters.remove(waiter);
+            }
+        });
+        waiter.future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return waiter.future;
+    }
+
+    /** Blocking reloads pending now. */
+    public int waiters() {
+        synchronized (lock) {
+            return waiters.size();
+        }
+    }
+
+    /** Removes and returns the waiters whose request is now available. */
+    private List<Waiter> ready() {
+        List<Waiter> out = new ArrayList<>();
+        for (var it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (classifyLocked(w.msn, w.part) == Request.AVAILABLE) {
+                it.remove();
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    private static void complete(List<Waiter> woken) {
+        for (Waiter w : woken) {
+            w.future.complete(null);
+        }
+    }
+
+    public Optional<byte[]> init(int k) {
+        synchronized (lock) {
+            return Optional.ofNullable(inits.get(k));
+        }
+    }
+
+    /** A part's bytes (shared: do not modify), empty when it does not exist (yet) or was dropped. */
+    public Optional<byte[]> part(long msn, int index) {
+        synchronized (lock) {
+            LiveSegment segment = find(msn);
+            return segment == null || index < 0 || index >= segment.partCount()
+                    ? Optional.empty() : Optional.of(segment.part(index).bytes());
+        }
+    }
+
+    /** A complete segment's bytes (its parts in order), empty while it is open or once dropped. */
+    public Optional<byte[]> segment(long msn) {
+        List<LivePart> parts;
+        int size;
+        synchronized (lock) {
+            LiveSegment segment = find(msn);
+            if (segment == null || !segment.isComplete()) {
+                return Optional.empty();
+            }
+            parts = List.copyOf(segment.parts());
+            size = Math.toIntExact(segment.bytes());
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (LivePart p : parts) {
+            System.arraycopy(p.bytes(), 0, out, at, p.bytes().length);
+            at += p.bytes().length;
+        }
+        return Optional.of(out);
+    }
+
+    private LiveSegment find(long msn) {
+        LiveSegment first = segments.peekFirst();
+        if (first == null || msn < first.msn || msn > segments.peekLast().msn) {
+            return null;
+        }
+        for (LiveSegment s : segments) {
+            if (s.msn == msn) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Bytes held: init sections plus parts. */
+    public long bytes() {
+        synchronized (lock) {
+            return bytes;
+        }
+    }
+
+    /** Drops everything and fails every pending waiter with a CancellationException. Idempotent. */
+    @Override
+    public void close() {
+        List<Waiter> cancelled;
+        synchronized (lock) {
+            closed = true;
+            segments.clear();
+            inits.clear();
+            open = null;
+            bytes = 0;
+            rendered = null;
+            cancelled = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (Waiter w : cancelled) {
+            w.future.completeExceptionally(new CancellationException("live window closed"));
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("live window closed");
+        }
+    }
+
+    private static final class Waiter {
+        final long msn;
+        final int part;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+
+        Waiter(long msn, int part) {
+            this.msn = msn;
+            this.part = part;
+        }
+    }
+}
