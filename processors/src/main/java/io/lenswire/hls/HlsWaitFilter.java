@@ -87,7 +87,9 @@ public class HlsWaitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        AsyncContext parked = request.startAsync();
+        // with this filter's request and response: the dispatch then hands the route the request
+        // as the filters before this one prepared it (RequestGuardFilter buffered its body)
+        AsyncContext parked = request.startAsync(request, response);
         // the window's own timeout answers first; this only guards against a future never completing
         parked.setTimeout(wanted.timeout().plusSeconds(5).toMillis());
         window.get().whenAvailable(wanted.msn(), wanted.part(), wanted.timeout())

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * back in); their timeouts run on the JDK's shared delay scheduler ({@code orTimeout}), which
  * cancels a timeout when its future completes, so neither threads nor waiters accumulate.
  */
-public final class LiveWindow implements AutoCloseable {
+public final class LiveWindow implements LivePartSink, AutoCloseable {
 
     /** How a blocking reload request for {@code _HLS_msn}/{@code _HLS_part} stands now. */
     public enum Request {
