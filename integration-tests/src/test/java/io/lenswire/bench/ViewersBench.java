@@ -45,7 +45,7 @@ import io.lenswire.it.support.Wait;
  * a known JWT secret). Every viewer has <b>its own playback session</b> (so every request verifies
  * its own token), unless {@code --sessions K} makes the viewers share K sessions round-robin.
  * Viewers run on a fixed pool with one thread each. A viewer starts at a random moment within the
- * first target duration, GETs {@code init.mp4} once, then loops until the end: GET the playlist
+ * first target duration, GETs {@code init_0.mp4} once, then loops until the end: GET the playlist
  * (with {@code ?token=}, as {@code hls_url} gives it), GET the newest segment it lists, sleep until
  * one target duration after the previous iteration began. Latency = from sending the request to
  * having read the whole body, measured by the client, which runs on the same 2 cores as the server.
@@ -229,7 +229,7 @@ public final class ViewersBench {
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         row(s, "playlist", playlist, wall);
         row(s, "newest segment", segment, wall);
-        row(s, "init.mp4 (once per viewer, during the warm-up)", init, wall);
+        row(s, "init_0.mp4 (once per viewer, during the warm-up)", init, wall);
         long errors = playlist.errorCount() + segment.errorCount() + init.errorCount(); // warm-up included
         s.append(String.format(Locale.ROOT, "%nrequests/s %.0f; CPU (%% of one core): Lenswire %.0f, this client %.0f%n",
                 (playlist.nanos.size() + segment.nanos.size() + init.nanos.size()) / wall, serverCpu, clientCpu));
@@ -267,7 +267,7 @@ public final class ViewersBench {
             Thread.sleep(ThreadLocalRandom.current().nextLong(targetMillis));
             String base = playlistUrl.substring(0, playlistUrl.indexOf("playlist.m3u8"));
             String query = playlistUrl.substring(playlistUrl.indexOf('?'));
-            fetch(client, base + "init.mp4" + query, init);
+            fetch(client, base + "init_0.mp4" + query, init);
             long next = System.nanoTime();
             while (System.nanoTime() < end) {
                 String body = fetch(client, playlistUrl, playlist);
