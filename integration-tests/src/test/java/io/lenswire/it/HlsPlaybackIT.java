@@ -223,6 +223,10 @@ class HlsPlaybackIT {
             assertThat(r.status()).isLessThan(500);
             return r.body().contains("#EXT-X-DISCONTINUITY");
         });
+        // the reconnect's discontinuity, new EXT-X-MAP and continued numbering, by RFC 8216bis
+        String resumed = api.getWithoutKey(hls).body();
+        assertThat(resumed).containsPattern("#EXT-X-MAP:URI=\"init_[1-9][0-9]*\\.mp4");
+        io.lenswire.hls.LlHlsPlaylistChecker.assertConforms(resumed, s.path("token").asText());
         Media.Result decode = Media.decode(api.base() + hls, 3);
         assertThat(decode.exitCode()).as(decode.output()).isZero();
         assertNewestSegmentEndsAtCaptureTime(hls);
