@@ -169,14 +169,16 @@ class LiveWindowTest {
             w.beginSegment(0);
             AtomicBoolean otherThreadGotIn = new AtomicBoolean();
             CompletableFuture<Void> callback = w.whenAvailable(0, 0, LONG).thenRun(() -> {
-                // another thread using the window from inside the callback: blocks forever if the lock is held
-                Thread reader = new Thread(() -> otherThreadGotIn.set(w.playlist(null).isPresent()));
+                // another thread using the window from inside the callback: blocked while the lock is held
+                AtomicBoolean read = new AtomicBoolean();
+                Thread reader = new Thread(() -> read.set(w.playlist(null).isPresent()));
                 reader.start();
                 try {
-                    reader.join(5_000);
+                    reader.join(3_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                otherThreadGotIn.set(read.get()); // read now: once this callback returns, the lock may be free
             });
             w.addPart(new byte[1], 200_000, true);
             callback.get(10, TimeUnit.SECONDS);
