@@ -102,9 +102,10 @@ class HlsPlaybackIT {
         assertThat(decode.output()).as("ffmpeg errors while decoding 5 s").isBlank();
 
         // every segment is one of the camera's 1 s GOPs (segment-duration 1 s); list-size 6
-        Wait.until("steady-state playlist: 6 segments of 1 s", Duration.ofSeconds(40), () -> {
-            List<Double> d = durations(api.getWithoutKey(session.path("hls_url").asText()).body());
-            return d.size() == 6 && d.stream().allMatch(x -> x >= 0.96 && x <= 1.04);
+        Wait.until("steady-state playlist: 6 segments of 1 s, the oldest already dropped", Duration.ofSeconds(40), () -> {
+            String p = api.getWithoutKey(session.path("hls_url").asText()).body();
+            List<Double> d = durations(p);
+            return d.size() == 6 && d.stream().allMatch(x -> x >= 0.96 && x <= 1.04) && mediaSequence(p) >= 1;
         });
         String steady = api.getWithoutKey(session.path("hls_url").asText()).body();
         assertThat(mediaSequence(steady)).isGreaterThanOrEqualTo(1);
