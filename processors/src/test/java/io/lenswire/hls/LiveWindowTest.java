@@ -288,9 +288,10 @@ class LiveWindowTest {
             for (int r = 0; r < readers; r++) {
                 threads.add(new Thread(() -> {
                     try {
-                        for (int k = 0; k < awaitsPerReader; k++) {
+                        int done = 0;
+                        while (done < awaitsPerReader) {
                             String playlist = w.playlist("r").orElse(null);
-                            if (playlist == null) {
+                            if (playlist == null) { // started before the first part: not one of the counted awaits
                                 w.whenAvailable(0, 0, LONG).get(30, TimeUnit.SECONDS);
                                 continue;
                             }
@@ -306,6 +307,7 @@ class LiveWindowTest {
                             int index = Integer.parseInt(hint.group(2));
                             w.whenAvailable(msn, index, LONG).get(30, TimeUnit.SECONDS);
                             awaited.incrementAndGet();
+                            done++;
                             if (w.classify(msn, index) != Request.AVAILABLE) {
                                 throw new AssertionError("woken for " + msn + "." + index + " before it was there");
                             }
