@@ -71,6 +71,7 @@ final class LlHlsSegmenter implements AutoCloseable {
     private long written;
     private long dropped;
     private boolean closed;
+    private boolean audioDroppedReported;
     /** Why the output fails now, or null while it works; read by health without the lock. */
     private volatile String failure;
 
@@ -130,7 +131,12 @@ final class LlHlsSegmenter implements AutoCloseable {
 
     private void startConnection(StreamInfo info) throws IOException {
         finishConnection();
-        fragmenter = new Fmp4Fragmenter(info, info.audio() != null && Fmp4Fragmenter.carriesAudio(info.audio()));
+        boolean audio = info.audio() != null && Fmp4Fragmenter.carriesAudio(info.audio());
+        if (info.audio() != null && !audio && !audioDroppedReported) {
+            audioDroppedReported = true;
+            LOG.info("camera {}: {} audio is not carried into HLS (only AAC is)", cameraId, info.audio().codec());
+        }
+        fragmenter = new Fmp4Fragmenter(info, audio);
         stream = info;
         originMicros = Long.MIN_VALUE;
         lastVideoDts = Long.MIN_VALUE;
