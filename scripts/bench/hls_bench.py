@@ -17,12 +17,12 @@ cpu    For every round, every N (default 1, 10, 25; 50 and 100 work too) and eve
        200 ms parts (its defaults), held in memory: nothing is written under its data dir.
        ffmpeg: N processes `ffmpeg -rtsp_transport tcp -i URL -c copy -f hls -hls_segment_type fmp4
        -hls_time 1 -hls_list_size 5 -hls_flags delete_segments DIR/index.m3u8`, each started,
-       waited for until its playlist lists a segment, warm-up, window. -hls_time 1 matches
-       Lenswire's 1 s segments (it was 2 before issue 13, when Lenswire's muxer was ffmpeg's).
+       waited for until its playlist lists a segment, warm-up, window. -hls_time 1 (--hls-time)
+       matches Lenswire's 1 s segments (it was 2 before issue 13).
        Both sides must produce segments during the window: the media sequence + segment count of
        every playlist is read at the start and end of the window (Lenswire's over HTTP through
        each session's hls_url, ffmpeg's from disk) and every camera must have advanced by at least
-       window / 1 s - 1 segments.
+       window / segment duration - 1 segments.
        Methods: "quick" (the one above: --warmup 10 s, playlists fetched once, sessions left
        live) and "steady" (issue 12's outside method, like standard players: after its first
        playlist, every session's playlist and its newest segment are fetched every 2 s by this
@@ -88,7 +88,7 @@ from benchlib import (REPO, JavaThreadGroups, Lenswire, RtspServer, Window, add_
                       summarize_rounds, write_json, write_summary_table, write_title,
                       write_verdict)
 
-HLS_TIME = 1  # seconds: ffmpeg's -hls_time, Lenswire's default segment-duration
+SEGMENT_S = 1  # Lenswire's default segment-duration, and ffmpeg's -hls_time unless --hls-time
 METHODS = ("quick", "steady")
 POLL_PERIOD = 2.0  # a player reloads a live playlist about once per target duration
 
@@ -129,9 +129,9 @@ def segments_made(start, end):
     return [None if a is None or b is None else b - a for a, b in zip(start, end)]
 
 
-def ffmpeg_hls_cmd(ffmpeg, url, out_dir):
+def ffmpeg_hls_cmd(ffmpeg, url, out_dir, hls_time):
     return [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url,
-            "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", str(HLS_TIME),
+            "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "%g" % hls_time,
             "-hls_list_size", "5", "-hls_flags", "delete_segments", os.path.join(out_dir, "index.m3u8")]
 
 
@@ -331,8 +331,8 @@ class GroupedThreads(JavaThreadGroups):
 
 # ---------------------------------------------------------------- part cpu
 
-def check_segments(made, window_s, what):
-    need = int(window_s / HLS_TIME) - 1
+def check_segments(made, window_s, what, segment_s=SEGMENT_S):
+    need = int(window_s / segment_s) - 1
     bad = [i for i, m in enumerate(made) if m is None or m < need]
     if bad:
         raise RuntimeError("%s: streams %s made fewer than %d segments in the window: %s"
@@ -464,7 +464,7 @@ def run_ffmpeg(args, clip, n, workdir, method):
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
             dirs.append(d)
-            procs.append(start(ffmpeg_hls_cmd(args.ffmpeg, server.url(i), d), stdin=subprocess.DEVNULL,
+            procs.append(start(ffmpeg_hls_cmd(args.ffmpeg, server.url(i), d, args.hls_time), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, "ffmpeg.log"), "w")))
         playlists = [os.path.join(d, "index.m3u8") for d in dirs]
 
@@ -499,7 +499,7 @@ def run_ffmpeg(args, clip, n, workdir, method):
             viewers = players.stop()
             viewers.update({"polls_in_window": window_polls[0], "errors_in_window": window_polls[1]})
             players = None
-        check_segments(made, window["wall_s"], "ffmpeg")
+        check_segments(made, window["wall_s"], "ffmpeg", args.hls_time)
         if any(p.poll() is not None for p in procs):
             raise RuntimeError("an ffmpeg process ended during the window")
         return {
@@ -580,7 +580,7 @@ def run_first_ffmpeg(args, clip, workdir):
             os.makedirs(d)
             playlist = os.path.join(d, "index.m3u8")
             t0 = time.monotonic()
-            p = start(ffmpeg_hls_cmd(args.ffmpeg, server.url(0), d), stdin=subprocess.DEVNULL,
+            p = start(ffmpeg_hls_cmd(args.ffmpeg, server.url(0), d, args.hls_time), stdin=subprocess.DEVNULL,
                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 while playlist_position(playlist) is None:
@@ -845,6 +845,9 @@ def parse_args():
                              "--steady-warmup) or both, each round and N (default quick)")
     parser.add_argument("--steady-warmup", type=float, default=180,
                         help="seconds of polled warm-up before the window (method steady, default 180)")
+    parser.add_argument("--hls-time", type=float, default=SEGMENT_S,
+                        help="the ffmpeg reference's -hls_time in seconds (default 1, as Lenswire's segments;"
+                             " it was 2 before issue 13)")
     parser.add_argument("--first-repeats", type=int, default=10, help="samples of create-session -> first playlist")
     parser.add_argument("--first-cameras", type=int, default=3, help="cameras the first-playlist samples rotate over")
     parser.add_argument("--clip-seconds", type=int, default=0,
