@@ -102,9 +102,10 @@ class HlsPlaybackIT {
         assertThat(decode.output()).as("ffmpeg errors while decoding 5 s").isBlank();
 
         // every segment is one of the camera's 1 s GOPs (segment-duration 1 s); list-size 6
-        Wait.until("steady-state playlist: 6 segments of 1 s", Duration.ofSeconds(40), () -> {
-            List<Double> d = durations(api.getWithoutKey(session.path("hls_url").asText()).body());
-            return d.size() == 6 && d.stream().allMatch(x -> x >= 0.96 && x <= 1.04);
+        Wait.until("steady-state playlist: 6 segments of 1 s, the oldest already dropped", Duration.ofSeconds(40), () -> {
+            String p = api.getWithoutKey(session.path("hls_url").asText()).body();
+            List<Double> d = durations(p);
+            return d.size() == 6 && d.stream().allMatch(x -> x >= 0.96 && x <= 1.04) && mediaSequence(p) >= 1;
         });
         String steady = api.getWithoutKey(session.path("hls_url").asText()).body();
         assertThat(mediaSequence(steady)).isGreaterThanOrEqualTo(1);
@@ -223,6 +224,10 @@ class HlsPlaybackIT {
             assertThat(r.status()).isLessThan(500);
             return r.body().contains("#EXT-X-DISCONTINUITY");
         });
+        // the reconnect's discontinuity, new EXT-X-MAP and continued numbering, by RFC 8216bis
+        String resumed = api.getWithoutKey(hls).body();
+        assertThat(resumed).containsPattern("#EXT-X-MAP:URI=\"init_[1-9][0-9]*\\.mp4");
+        io.lenswire.hls.LlHlsPlaylistChecker.assertConforms(resumed, s.path("token").asText());
         Media.Result decode = Media.decode(api.base() + hls, 3);
         assertThat(decode.exitCode()).as(decode.output()).isZero();
         assertNewestSegmentEndsAtCaptureTime(hls);

@@ -198,7 +198,9 @@ class LowLatencyHlsIT {
         }
         System.out.printf("500 blocking reloads: threads %d before, %d while held; all answered in %d ms%n",
                 threadsBefore, threadsWhileHeld, all);
-        assertThat(threadsWhileHeld - threadsBefore).as("threads added while 500 requests wait").isLessThan(100);
+        // a thread per held request would add 500; Tomcat adds some workers for the burst of
+        // connections (65 in a run on the dev machine), bounded by its pool
+        assertThat(threadsWhileHeld - threadsBefore).as("threads added while 500 requests wait").isLessThan(250);
         assertThat(all).isLessThan(10_000);
     }
 }

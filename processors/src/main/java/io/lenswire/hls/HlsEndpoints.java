@@ -85,7 +85,7 @@ public class HlsEndpoints implements PlaybackSessionListener {
     public void segment(Exchange exchange) {
         String name = exchange.getIn().getHeader(SEGMENT_HEADER, String.class);
         SegmentNames.Kind kind = SegmentNames.kind(name);
-        if (kind != SegmentNames.Kind.LIVE_INIT && kind != SegmentNames.Kind.PART && kind != SegmentNames.Kind.MEDIA) {
+        if (kind != SegmentNames.Kind.INIT && kind != SegmentNames.Kind.PART && kind != SegmentNames.Kind.MEDIA) {
             throw ApiException.notFound("No such segment");
         }
         String cameraId = watchedCamera(exchange);
@@ -93,7 +93,7 @@ public class HlsEndpoints implements PlaybackSessionListener {
         Optional<LiveWindow> window = muxers.window(cameraId);
         Optional<SegmentNames.PartName> part = SegmentNames.part(name);
         Optional<byte[]> bytes = window.flatMap(w -> switch (kind) {
-            case LIVE_INIT -> w.init(SegmentNames.initIndex(name));
+            case INIT -> w.init(SegmentNames.initIndex(name));
             case PART -> w.part(part.get().msn(), part.get().index());
             default -> w.segment(SegmentNames.number(name));
         });
@@ -105,7 +105,7 @@ public class HlsEndpoints implements PlaybackSessionListener {
             throw ApiException.notFound("No such segment (it may have left the live window)");
         }
         // parts and segments never change once cut; the playlist (no-store) decides what is current
-        respond(exchange, kind == SegmentNames.Kind.LIVE_INIT ? "video/mp4" : "video/iso.segment", "private, max-age=60", bytes.get());
+        respond(exchange, kind == SegmentNames.Kind.INIT ? "video/mp4" : "video/iso.segment", "private, max-age=60", bytes.get());
     }
 
     /** A non-negative decimal query parameter, or -1 when absent; 400 otherwise. */

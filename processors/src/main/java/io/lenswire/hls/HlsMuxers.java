@@ -22,6 +22,7 @@ import io.lenswire.ingest.BranchId;
 import io.lenswire.ingest.CameraPipelines;
 import io.lenswire.ingest.StreamInfo;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -42,6 +43,7 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
     private final HlsProperties settings;
     private final ViewerPresence presence;
     private final CameraPipelines pipelines;
+    private final MeterRegistry meters;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
     /**
      * One lock per camera for starting and stopping its segmenter. A stop waits for Camel's graceful
@@ -59,6 +61,8 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
     static final class Slot {
         final LlHlsSegmenter segmenter;
         final LiveWindow window;
+        /** lenswire_hls_window_bytes of this camera, removed when it stops. */
+        Meter bytesGauge;
         volatile long lastRequestNanos = System.nanoTime();
         /** Set when its stop begins; from then on requests wait for the camera's lock and start a new segmenter. */
         volatile boolean stopping;
@@ -75,6 +79,7 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         validateBatchWindow(settings, properties.getIngest().getBatchWindow());
         this.pipelines = pipelines;
         this.settings = settings;
+        this.meters = meters;
         // without a session service only the idle timeout keeps a segmenter alive
         this.presence = presence.getIfAvailable(() -> cameraId -> false);
         Gauge.builder("lenswire.hls.muxers.active", running, Map::size)
@@ -151,6 +156,9 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         LiveWindow window = new LiveWindow(settings.windowSettings());
         LlHlsSegmenter segmenter = new LlHlsSegmenter(cameraId, window, settings.getPartDuration(), settings.getSegmentDuration());
         Slot slot = new Slot(segmenter, window);
+        slot.bytesGauge = Gauge.builder("lenswire.hls.window.bytes", window, LiveWindow::bytes)
+                .description("Bytes a watched camera's LL-HLS window holds in memory (init sections and parts)")
+                .baseUnit("bytes").tag("camera", cameraId).register(meters);
         running.put(cameraId, slot);
         boolean opened;
         try {
@@ -168,9 +176,10 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
         LOG.info("camera {}: HLS segmenter started", cameraId);
     }
 
-    private static void close(Slot slot) {
+    private void close(Slot slot) {
         slot.segmenter.close();
         slot.window.close();
+        meters.remove(slot.bytesGauge);
     }
 
     /** {@code stopped}, {@code running}, or {@code failing} (its output cannot be written; see {@link #failure}). */

@@ -14,6 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One camera's Low-Latency HLS media held in memory: init sections, segments and their parts, the
@@ -32,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * does (it has nothing better to serve), the playlist then lists it as it is.
  *
  * <p>Waiters are completed outside the window's lock (their callbacks may do anything, even call
- * back in); their timeouts run on the JDK's shared delay scheduler ({@code orTimeout}), which
- * cancels a timeout when its future completes, so neither threads nor waiters accumulate.
+ * back in); their timeouts run on the JDK's shared delay scheduler ({@code orTimeout}), each
+ * cancelled when its waiter completes, so neither threads nor timers nor waiters accumulate.
  */
 public final class LiveWindow implements LivePartSink, AutoCloseable {
 
@@ -273,14 +274,28 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             waiter = new Waiter(msn, part);
             waiters.add(waiter);
         }
-        // registered after the lock is released: a callback that ran at once would take it again
-        waiter.future.whenComplete((v, e) -> {
-            synchronized (lock) {
-                waiters.remove(waiter);
+        // Whoever completes a waiter takes it out of the set first (wake, close, timeout alike), so a
+        // caller's callback never sees its completed waiter still counted. The timeout runs on the JDK's
+        // shared delay scheduler through a private timer future; completing the timer cancels it.
+        CompletableFuture<Void> timer = new CompletableFuture<Void>().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        timer.whenComplete((v, e) -> {
+            if (e != null && remove(waiter)) {
+                waiter.future.completeExceptionally(new TimeoutException(
+                        "_HLS_msn=" + msn + "&_HLS_part=" + part + " not available within " + timeout));
             }
         });
-        waiter.future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        // completed by anyone (or cancelled by the caller): stop the timer, free the place
+        waiter.future.whenComplete((v, e) -> {
+            remove(waiter);
+            timer.complete(null);
+        });
         return waiter.future;
+    }
+
+    private boolean remove(Waiter waiter) {
+        synchronized (lock) {
+            return waiters.remove(waiter);
+        }
     }
 
     /** Blocking reloads pending now. */

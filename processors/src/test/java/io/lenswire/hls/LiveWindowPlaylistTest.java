@@ -278,7 +278,7 @@ class LiveWindowPlaylistTest {
             LlHlsPlaylistChecker.assertConforms(playlist, null);
             // 1000.300 ms in all
             assertThat(playlist).contains("#EXTINF:1.000,").contains("DURATION=0.200,URI=\"part_000000_0.m4s\"")
-                    .contains("DURATION=0.133,", "DURATION=0.167,", "DURATION=0.101,");
+                    .contains("DURATION=0.133,", "DURATION=0.167,", "DURATION=0.101,", "DURATION=0.199,");
         }
     }
 }

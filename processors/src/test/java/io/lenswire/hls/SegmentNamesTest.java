@@ -9,20 +9,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SegmentNamesTest {
 
     @Test
-    void everyNameTheMuxerWritesIsServedAndReadBackAsItsNumber() {
+    void everySegmentNameReadsBackAsItsNumber() {
         for (long n : new long[] {0, 1, 174, 999_999, 1_000_000, 123_456_789, 1_000_000_000, Integer.MAX_VALUE + 1L,
                 999_999_999_999_999_999L}) {
             String name = SegmentNames.media(n);
             assertThat(SegmentNames.number(name)).as(name).isEqualTo(n);
-            assertThat(SegmentNames.isServable(name)).as(name).isTrue();
+            assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.MEDIA);
         }
         assertThat(SegmentNames.media(174)).isEqualTo("seg_000174.m4s");
         assertThat(SegmentNames.media(1_234_567)).isEqualTo("seg_1234567.m4s");
     }
 
     @Test
-    void theInitSegmentIsServedButHasNoNumber() {
-        assertThat(SegmentNames.isServable("init.mp4")).isTrue();
+    void theOldDiskMuxersInitNameIsNoNameAnyMore() {
+        assertThat(SegmentNames.kind("init.mp4")).isEqualTo(SegmentNames.Kind.UNKNOWN);
         assertThat(SegmentNames.number("init.mp4")).isEqualTo(-1);
     }
 
@@ -35,15 +35,15 @@ class SegmentNamesTest {
         "seg_000001.m4s.tmp", "seg_000001.mp4", "seg_00000a.m4s", "seg_-00001.m4s", "seg_+00001.m4s",
         "SEG_000001.m4s", "seg_000001.M4S", "seg_ 000001.m4s", "seg_000001.m4s\u0000", "seg_٠٠٠٠٠١.m4s",
         "../seg_000001.m4s", "x/seg_000001.m4s", "index.m3u8", "init.mp4.tmp", "Init.mp4", "", ".."})
-    void namesTheMuxerCannotHaveWrittenAreNotSegments(String name) {
+    void namesNeverGivenAreNotSegments(String name) {
         assertThat(SegmentNames.number(name)).as(name).isEqualTo(-1);
-        assertThat(SegmentNames.isServable(name)).as(name).isFalse();
+        assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.UNKNOWN);
     }
 
     @Test
     void noNameIsNoSegment() {
         assertThat(SegmentNames.number(null)).isEqualTo(-1);
-        assertThat(SegmentNames.isServable(null)).isFalse();
+        assertThat(SegmentNames.kind(null)).isEqualTo(SegmentNames.Kind.UNKNOWN);
     }
 
     @Test
@@ -55,7 +55,6 @@ class SegmentNamesTest {
                 assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.PART);
                 assertThat(SegmentNames.number(name)).as(name).isEqualTo(-1);
                 assertThat(SegmentNames.initIndex(name)).as(name).isEqualTo(-1);
-                assertThat(SegmentNames.isServable(name)).as("the disk muxer never wrote " + name).isFalse();
             }
         }
         assertThat(SegmentNames.part(12, 0)).isEqualTo("part_000012_0.m4s");
@@ -63,7 +62,7 @@ class SegmentNamesTest {
         for (int k : new int[] {0, 1, 10, Integer.MAX_VALUE}) {
             String name = SegmentNames.init(k);
             assertThat(SegmentNames.initIndex(name)).as(name).isEqualTo(k);
-            assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.LIVE_INIT);
+            assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.INIT);
             assertThat(SegmentNames.part(name)).as(name).isEmpty();
         }
         assertThat(SegmentNames.init(3)).isEqualTo("init_3.mp4");
@@ -71,10 +70,10 @@ class SegmentNamesTest {
 
     @Test
     void eachKindIsToldApart() {
-        assertThat(SegmentNames.kind("init.mp4")).isEqualTo(SegmentNames.Kind.INIT);
+        assertThat(SegmentNames.kind("init.mp4")).isEqualTo(SegmentNames.Kind.UNKNOWN);
         assertThat(SegmentNames.kind("seg_000007.m4s")).isEqualTo(SegmentNames.Kind.MEDIA);
         assertThat(SegmentNames.kind("part_000007_2.m4s")).isEqualTo(SegmentNames.Kind.PART);
-        assertThat(SegmentNames.kind("init_2.mp4")).isEqualTo(SegmentNames.Kind.LIVE_INIT);
+        assertThat(SegmentNames.kind("init_2.mp4")).isEqualTo(SegmentNames.Kind.INIT);
         assertThat(SegmentNames.kind("index.m3u8")).isEqualTo(SegmentNames.Kind.UNKNOWN);
         assertThat(SegmentNames.kind(null)).isEqualTo(SegmentNames.Kind.UNKNOWN);
     }

@@ -1,0 +1,333 @@
+package io.lenswire.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.lenswire.hls.LiveWindow.Request;
+
+class LiveWindowTest {
+
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private static LiveWindow window(int maxSegments, int maxWaiters) {
+        return new LiveWindow(new LiveWindowSettings(Duration.ofMillis(200), Duration.ofSeconds(1), maxSegments, 1 << 24, maxWaiters));
+    }
+
+    /** Segment {@code msn} complete with {@code parts} parts of 200 ms. */
+    private static void segment(LiveWindow w, int parts) {
+        w.beginSegment(0);
+        for (int i = 0; i < parts; i++) {
+            w.addPart(new byte[] {(byte) i}, 200_000, i == 0);
+        }
+        w.endSegment();
+    }
+
+    @Test
+    void theProducerContractIsEnforced() {
+        try (LiveWindow w = window(3, 10)) {
+            assertThatThrownBy(() -> w.beginSegment(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("init");
+            w.newInit(new byte[4]);
+            assertThatThrownBy(() -> w.addPart(new byte[1], 200_000, true)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(w::endSegment).isInstanceOf(IllegalStateException.class);
+            w.beginSegment(0);
+            assertThatThrownBy(() -> w.beginSegment(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("still open");
+            assertThatThrownBy(() -> w.addPart(new byte[1], 200_000, false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("independent");
+            assertThatThrownBy(() -> w.addPart(new byte[1], 0, true)).isInstanceOf(IllegalArgumentException.class);
+            LivePart part = w.addPart(new byte[1], 200_000, true);
+            assertThat(part).extracting(LivePart::msn, LivePart::index, LivePart::independent).containsExactly(0L, 0, true);
+            assertThat(w.addPart(new byte[1], 200_000, false).index()).isEqualTo(1);
+            assertThatThrownBy(() -> w.classify(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> w.classify(0, -2)).isInstanceOf(IllegalArgumentException.class);
+            w.close();
+            assertThatThrownBy(() -> w.newInit(new byte[1])).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        }
+    }
+
+    @Test
+    void readsAnswerWhatIsKeptAndBytesAreCountedExactly() {
+        try (LiveWindow w = window(2, 10)) {
+            byte[] init = {1, 2, 3};
+            w.newInit(init);
+            init[0] = 9; // the window keeps its own copy
+            assertThat(w.init(0)).contains(new byte[] {1, 2, 3});
+            w.beginSegment(0);
+            byte[] fragment = {10, 11};
+            w.addPart(fragment, 200_000, true);
+            fragment[0] = 0;
+            w.addPart(new byte[] {12}, 200_000, false);
+            assertThat(w.bytes()).isEqualTo(3 + 2 + 1);
+            assertThat(w.part(0, 0)).contains(new byte[] {10, 11});
+            assertThat(w.part(0, 2)).isEmpty();
+            assertThat(w.segment(0)).as("open").isEmpty();
+            w.endSegment();
+            assertThat(w.segment(0)).contains(new byte[] {10, 11, 12});
+            assertThat(w.init(1)).isEmpty();
+            segment(w, 3);
+            segment(w, 4);
+            assertThat(w.segment(0)).as("evicted").isEmpty();
+            assertThat(w.part(0, 0)).isEmpty();
+            assertThat(w.segment(2)).contains(new byte[] {0, 1, 2, 3});
+            assertThat(w.bytes()).isEqualTo(3 + 3 + 4);
+            w.close();
+            assertThat(w.bytes()).isZero();
+            assertThat(w.playlist(null)).isEmpty();
+            assertThat(w.init(0)).isEmpty();
+            assertThat(w.segment(2)).isEmpty();
+        }
+    }
+
+    @Test
+    void requestsAreClassifiedPerTheSpec() {
+        try (LiveWindow w = window(3, 10)) {
+            w.newInit(new byte[1]);
+            assertThat(w.classify(0, -1)).isEqualTo(Request.PENDING);
+            assertThat(w.classify(1, 0)).isEqualTo(Request.PENDING);
+            assertThat(w.classify(2, 0)).as("no segment yet: 0 and 1 may come").isEqualTo(Request.TOO_FAR);
+            segment(w, 5); // segment 0: parts 0..4
+            w.beginSegment(0);
+            w.addPart(new byte[1], 200_000, true);
+            w.addPart(new byte[1], 200_000, false); // segment 1 open: parts 0..1
+            assertThat(w.classify(0, -1)).isEqualTo(Request.AVAILABLE);
+            assertThat(w.classify(0, 4)).isEqualTo(Request.AVAILABLE);
+            assertThat(w.classify(0, 5)).as("past the last part of 0: part 0 of 1").isEqualTo(Request.AVAILABLE);
+            assertThat(w.classify(0, 1_000)).isEqualTo(Request.AVAILABLE);
+            assertThat(w.classify(1, -1)).isEqualTo(Request.PENDING);
+            assertThat(w.classify(1, 1)).isEqualTo(Request.AVAILABLE);
+            assertThat(w.classify(1, 2)).isEqualTo(Request.PENDING);
+            assertThat(w.classify(1, 4)).as("three parts beyond the last").isEqualTo(Request.PENDING);
+            assertThat(w.classify(1, 5)).as("four parts beyond the last").isEqualTo(Request.TOO_FAR);
+            assertThat(w.classify(2, -1)).isEqualTo(Request.PENDING);
+            assertThat(w.classify(2, 7)).as("the open segment's successor: its parts cannot be counted yet").isEqualTo(Request.PENDING);
+            assertThat(w.classify(3, 0)).as("more than two beyond the last complete segment").isEqualTo(Request.TOO_FAR);
+            assertThat(w.classify(3, -1)).isEqualTo(Request.TOO_FAR);
+            w.endSegment();
+            assertThat(w.classify(1, 2)).as("segment 1 ended after two parts: part 0 of 2").isEqualTo(Request.PENDING);
+            assertThat(w.classify(3, 0)).isEqualTo(Request.PENDING);
+            for (int i = 0; i < 4; i++) {
+                segment(w, 2);
+            }
+            assertThat(w.segment(0)).isEmpty();
+            assertThat(w.classify(0, 0)).as("evicted: later segments are listed").isEqualTo(Request.AVAILABLE);
+            assertThat(w.classify(0, -1)).isEqualTo(Request.AVAILABLE);
+        }
+    }
+
+    @Test
+    void aWaiterCompletesOnItsPartAndNotBefore() throws Exception {
+        try (LiveWindow w = window(3, 10)) {
+            w.newInit(new byte[1]);
+            w.beginSegment(0);
+            w.addPart(new byte[1], 200_000, true);
+            CompletableFuture<Void> part3 = w.whenAvailable(0, 3, LONG);
+            CompletableFuture<Void> whole0 = w.whenAvailable(0, -1, LONG);
+            assertThat(w.waiters()).isEqualTo(2);
+            w.addPart(new byte[1], 200_000, false);
+            CompletableFuture<Void> rollover = w.whenAvailable(0, 4, LONG);
+            w.addPart(new byte[1], 200_000, false);
+            assertThat(part3).isNotDone();
+            w.addPart(new byte[1], 200_000, false);
+            assertThat(part3).isCompletedWithValue(null);
+            assertThat(whole0).isNotDone();
+            w.endSegment();
+            assertThat(whole0).isCompletedWithValue(null);
+            assertThat(rollover).as("segment 0 ended with 4 parts: part 4 means part 0 of segment 1").isNotDone();
+            w.beginSegment(0);
+            assertThat(rollover).isNotDone();
+            w.addPart(new byte[1], 200_000, true);
+            assertThat(rollover).isCompletedWithValue(null);
+            assertThat(w.waiters()).isZero();
+            assertThat(w.whenAvailable(1, 0, LONG)).as("already there").isCompletedWithValue(null);
+            assertThatThrownBy(() -> w.whenAvailable(5, 0, LONG).get()).hasCauseInstanceOf(IllegalArgumentException.class);
+            assertThat(w.waiters()).isZero();
+        }
+    }
+
+    @Test
+    void waitersAreCompletedOutsideTheWindowsLock() throws Exception {
+        try (LiveWindow w = window(3, 10)) {
+            w.newInit(new byte[1]);
+            w.beginSegment(0);
+            AtomicBoolean otherThreadGotIn = new AtomicBoolean();
+            CompletableFuture<Void> callback = w.whenAvailable(0, 0, LONG).thenRun(() -> {
+                // another thread using the window from inside the callback: blocked while the lock is held
+                AtomicBoolean read = new AtomicBoolean();
+                Thread reader = new Thread(() -> read.set(w.playlist(null).isPresent()));
+                reader.start();
+                try {
+                    reader.join(3_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                otherThreadGotIn.set(read.get()); // read now: once this callback returns, the lock may be free
+            });
+            w.addPart(new byte[1], 200_000, true);
+            callback.get(10, TimeUnit.SECONDS);
+            assertThat(otherThreadGotIn).isTrue();
+        }
+    }
+
+    @Test
+    void timedOutWaitersLeaveNothingBehind() throws Exception {
+        int n = 10_000;
+        try (LiveWindow w = window(3, n)) {
+            w.newInit(new byte[1]);
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(w.whenAvailable(i % 2, i % 4 - 1, Duration.ofMillis(500 + i % 100)));
+            }
+            assertThat(w.waiters()).isEqualTo(n);
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((v, e) -> null).get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> f : futures) {
+                assertThatThrownBy(f::get).hasCauseInstanceOf(TimeoutException.class);
+            }
+            assertThat(w.waiters()).isZero();
+            // and the window still wakes new waiters
+            CompletableFuture<Void> next = w.whenAvailable(0, 0, LONG);
+            w.beginSegment(0);
+            w.addPart(new byte[1], 200_000, true);
+            assertThat(next).isCompletedWithValue(null);
+        }
+    }
+
+    @Test
+    void moreThanMaxWaitersAreRefusedAtOnce() throws Exception {
+        try (LiveWindow w = window(3, 3)) {
+            w.newInit(new byte[1]);
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                pending.add(w.whenAvailable(0, i, LONG));
+            }
+            CompletableFuture<Void> refused = w.whenAvailable(0, 0, LONG);
+            assertThat(refused).isCompletedExceptionally();
+            assertThatThrownBy(refused::get).hasCauseInstanceOf(RejectedExecutionException.class);
+            assertThat(w.whenAvailable(0, 0, LONG).isCompletedExceptionally()).isTrue();
+            w.beginSegment(0);
+            w.addPart(new byte[1], 200_000, true); // wakes the waiter for part 0: one place free
+            assertThat(pending.get(0)).isCompletedWithValue(null);
+            assertThat(w.waiters()).isEqualTo(2);
+            CompletableFuture<Void> accepted = w.whenAvailable(0, 3, LONG);
+            assertThat(accepted).isNotDone();
+            assertThat(w.whenAvailable(0, 3, LONG)).isCompletedExceptionally();
+            accepted.cancel(false); // the viewer went away: its place is free again
+            assertThat(w.waiters()).isEqualTo(2);
+            assertThat(w.whenAvailable(0, 3, LONG)).isNotDone();
+        }
+    }
+
+    @Test
+    void closeCancelsEveryWaiterAndRefusesNewOnes() {
+        LiveWindow w = window(3, 100);
+        w.newInit(new byte[1]);
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            pending.add(w.whenAvailable(0, i % 3, LONG));
+        }
+        w.close();
+        for (CompletableFuture<Void> f : pending) {
+            assertThat(f).isCompletedExceptionally();
+            assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
+        }
+        assertThat(w.waiters()).isZero();
+        assertThatThrownBy(() -> w.whenAvailable(0, 0, LONG).join()).isInstanceOf(CancellationException.class);
+        w.close(); // idempotent
+    }
+
+    private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)\\.m4s\"");
+
+    @Test
+    void aWriterAndEightReadersRenderingAndAwaitingConcurrently() throws Exception {
+        int readers = 8;
+        int awaitsPerReader = 150;
+        try (LiveWindow w = window(4, readers)) {
+            w.newInit(new byte[16]);
+            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            CountDownLatch readersDone = new CountDownLatch(readers);
+            AtomicInteger parts = new AtomicInteger();
+            Thread writer = new Thread(() -> {
+                try {
+                    int segments = 0;
+                    while (readersDone.getCount() > 0) {
+                        if (segments % 7 == 6) {
+                            w.newInit(new byte[16 + segments]); // reconnects on the way
+                        }
+                        w.beginSegment(segments * 1000L);
+                        for (int i = 0; i < 5 && readersDone.getCount() > 0; i++) {
+                            w.addPart(new byte[100], 200_000, i == 0);
+                            parts.incrementAndGet();
+                            Thread.sleep(1);
+                        }
+                        w.endSegment();
+                        segments++;
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }, "writer");
+            List<Thread> threads = new ArrayList<>();
+            AtomicInteger awaited = new AtomicInteger();
+            for (int r = 0; r < readers; r++) {
+                threads.add(new Thread(() -> {
+                    try {
+                        int done = 0;
+                        while (done < awaitsPerReader) {
+                            String playlist = w.playlist("r").orElse(null);
+                            if (playlist == null) { // started before the first part: not one of the counted awaits
+                                w.whenAvailable(0, 0, LONG).get(30, TimeUnit.SECONDS);
+                                continue;
+                            }
+                            List<String> violations = LlHlsPlaylistChecker.violations(playlist, "r");
+                            if (!violations.isEmpty()) {
+                                throw new AssertionError(violations + " in\n" + playlist);
+                            }
+                            Matcher hint = HINT.matcher(playlist.replace("?token=r", ""));
+                            if (!hint.find()) {
+                                throw new AssertionError("no hint in\n" + playlist);
+                            }
+                            long msn = Long.parseLong(hint.group(1));
+                            int index = Integer.parseInt(hint.group(2));
+                            w.whenAvailable(msn, index, LONG).get(30, TimeUnit.SECONDS);
+                            awaited.incrementAndGet();
+                            done++;
+                            if (w.classify(msn, index) != Request.AVAILABLE) {
+                                throw new AssertionError("woken for " + msn + "." + index + " before it was there");
+                            }
+                        }
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    } finally {
+                        readersDone.countDown();
+                    }
+                }, "reader-" + r));
+            }
+            writer.start();
+            threads.forEach(Thread::start);
+            assertThat(readersDone.await(120, TimeUnit.SECONDS)).as("readers finished").isTrue();
+            writer.join(30_000);
+            assertThat(writer.isAlive()).isFalse();
+            assertThat(failures).isEmpty();
+            assertThat(awaited.get()).isEqualTo(readers * awaitsPerReader);
+            assertThat(parts.get()).isGreaterThanOrEqualTo(awaitsPerReader);
+            assertThat(w.waiters()).isZero();
+        }
+    }
+}
