@@ -830,7 +830,7 @@ def print_first(first, target, out):
                             [s["total_s"] for s in ff]))
     if lw:
         m = statistics.median(s["total_s"] for s in lw)
-        out.write("\nTarget <= %.1f s: median %.3f s, max %.3f s -> %s\n" % (
+        out.write("\nTarget <= %.2f s: median %.3f s, max %.3f s -> %s\n" % (
             target, m, max(s["total_s"] for s in lw), "met" if max(s["total_s"] for s in lw) <= target
             else ("met by the median, not by every sample" if m <= target else "MISSED")))
 
