@@ -429,8 +429,20 @@ class Lenswire:
             if code == 503:
                 time.sleep(0.2)
 
-    def hls_dir(self, camera):
-        return os.path.join(self.data, "hls", camera)
+    def hls_stopped(self, camera):
+        """True once the camera's HLS segmenter has stopped completely: its hls_state is "stopped"
+        and lenswire_hls_muxers_active (which counts a stopping segmenter until it is closed)
+        counts only the cameras whose state is not "stopped"."""
+        cams = self.cameras()
+        if any(c["camera_id"] == camera and c.get("hls_state") != "stopped" for c in cams):
+            return False
+        code, text = self.request("GET", "/actuator/prometheus")
+        if code != 200 or not isinstance(text, str):
+            raise RuntimeError("/actuator/prometheus answered %s" % code)
+        m = re.search(r"^lenswire_hls_muxers_active(?:\{[^}]*\})?\s+(\S+)", text, re.M)
+        if m is None:
+            raise RuntimeError("no lenswire_hls_muxers_active gauge in /actuator/prometheus")
+        return float(m.group(1)) <= sum(1 for c in cams if c.get("hls_state") != "stopped")
 
     def close(self, keep_dir):
         stop(self.proc)

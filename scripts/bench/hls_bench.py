@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""HLS benchmarks of issue 4: N watched cameras through one Lenswire JVM vs N `ffmpeg -c copy -f hls`
-processes, and create-session -> first playable playlist vs a freshly started ffmpeg.
+"""HLS benchmarks of issues 4 and 13: N watched cameras through one Lenswire JVM (Low-Latency HLS cut
+in memory) vs N `ffmpeg -c copy -f hls` processes (standard HLS to disk), and create-session -> first
+playable playlist vs a freshly started ffmpeg.
 
 python3 standard library only (shared parts in benchlib.py); run with /usr/bin/python3
 (scripts/bench/hls.sh does). Parts:
@@ -10,17 +11,20 @@ cpu    For every round, every N (default 1, 10, 25; 50 and 100 work too) and eve
        Lenswire: started fresh (empty data dir, no configured cameras: the demo camera is disabled
        with an extra config file), measured idle, then N cameras added over the REST API; per
        camera a playback session is created (POST /api/stream/playback/create-session with the
-       API key), its hls_url fetched once (which starts the camera's muxer and answers once the
-       playlist lists a segment) and the session is left live (it keeps the muxer running);
-       warm-up, then CPU and RSS over the window.
+       API key), its hls_url fetched once (which starts the camera's segmenter and answers once
+       the playlist lists a segment) and the session is left live (it keeps the segmenter
+       running); warm-up, then CPU and RSS over the window. Lenswire's segments are 1 s with
+       200 ms parts (its defaults), held in memory: nothing is written under its data dir.
        ffmpeg: N processes `ffmpeg -rtsp_transport tcp -i URL -c copy -f hls -hls_segment_type fmp4
-       -hls_time 2 -hls_list_size 5 -hls_flags delete_segments DIR/index.m3u8`, each started,
-       waited for until its playlist lists a segment, warm-up, window.
+       -hls_time 1 -hls_list_size 5 -hls_flags delete_segments DIR/index.m3u8`, each started,
+       waited for until its playlist lists a segment, warm-up, window. -hls_time 1 (--hls-time)
+       matches Lenswire's 1 s segments (it was 2 before issue 13).
        Both sides must produce segments during the window: the media sequence + segment count of
-       every playlist is read at the start and end of the window (from disk) and every camera must
-       have advanced by at least window / hls_time - 1 segments.
+       every playlist is read at the start and end of the window (Lenswire's over HTTP through
+       each session's hls_url, ffmpeg's from disk) and every camera must have advanced by at least
+       window / segment duration - 1 segments.
        Methods: "quick" (the one above: --warmup 10 s, playlists fetched once, sessions left
-       live) and "steady" (issue 12's outside method, like real players: after its first
+       live) and "steady" (issue 12's outside method, like standard players: after its first
        playlist, every session's playlist and its newest segment are fetched every 2 s by this
        program through the warm-up and the window; --steady-warmup 180 s; the ffmpeg side's
        playlists and newest segments are read from disk on the same schedule). Both methods
@@ -36,8 +40,10 @@ cpu    For every round, every N (default 1, 10, 25; 50 and 100 work too) and eve
        per side and method; --plot-only FILE.json redraws it (and the tables) from a saved JSON.
 first  create-session -> first playable playlist (HTTP 200 whose body has #EXTINF): Lenswire runs
        with --lenswire.hls.idle-timeout=2s and a few cameras that stream all the time (as real
-       cameras do); each repetition picks the next camera, waits until its previous muxer has
-       stopped (its HLS directory is gone), sleeps a random 0-1 s (so that the request falls at a
+       cameras do); each repetition picks the next camera, waits until its previous segmenter
+       has stopped (its hls_state in GET /api/stream/cameras/status is "stopped" and the gauge
+       lenswire_hls_muxers_active counts no segmenter that is still stopping), sleeps a random
+       0-1 s (so that the request falls at a
        random point of the camera's GOP), then times POST create-session + GET hls_url (retried
        at once on 404 until 200 with #EXTINF), and deletes the session.
        Reference (what the original system did for every viewer): a fresh `ffmpeg ... -f hls` with
@@ -82,7 +88,7 @@ from benchlib import (REPO, JavaThreadGroups, Lenswire, RtspServer, Window, add_
                       summarize_rounds, write_json, write_summary_table, write_title,
                       write_verdict)
 
-HLS_TIME = 2
+SEGMENT_S = 1  # Lenswire's default segment-duration, and ffmpeg's -hls_time unless --hls-time
 METHODS = ("quick", "steady")
 POLL_PERIOD = 2.0  # a player reloads a live playlist about once per target duration
 
@@ -90,12 +96,28 @@ POLL_PERIOD = 2.0  # a player reloads a live playlist about once per target dura
 # ---------------------------------------------------------------- HLS playlists
 
 def playlist_position(path):
-    """Media sequence number of the segment after the last one listed, or None without a segment."""
+    """Media sequence number of the segment after the last one listed in a playlist file, or None
+    without a segment."""
     try:
         with open(path) as f:
             text = f.read()
     except OSError:
         return None
+    return text_position(text)
+
+
+def http_position(lw, hls_url):
+    """The same for a Lenswire playlist, read over HTTP through the session's hls_url (LL-HLS lives
+    in memory); None when it does not answer 200."""
+    try:
+        code, text = lw.request("GET", hls_url, api_key=False, timeout=10)
+    except OSError:
+        return None
+    return text_position(text) if code == 200 and isinstance(text, str) else None
+
+
+def text_position(text):
+    """Media sequence + complete segments (#EXTINF; LL-HLS parts of the open segment do not count)."""
     m = re.search(r"#EXT-X-MEDIA-SEQUENCE:(\d+)", text)
     count = text.count("#EXTINF")
     if count == 0:
@@ -107,9 +129,9 @@ def segments_made(start, end):
     return [None if a is None or b is None else b - a for a, b in zip(start, end)]
 
 
-def ffmpeg_hls_cmd(ffmpeg, url, out_dir):
+def ffmpeg_hls_cmd(ffmpeg, url, out_dir, hls_time):
     return [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url,
-            "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", str(HLS_TIME),
+            "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "%g" % hls_time,
             "-hls_list_size", "5", "-hls_flags", "delete_segments", os.path.join(out_dir, "index.m3u8")]
 
 
@@ -309,17 +331,29 @@ class GroupedThreads(JavaThreadGroups):
 
 # ---------------------------------------------------------------- part cpu
 
-def check_segments(made, window_s, what):
-    need = int(window_s / HLS_TIME) - 1
+def check_segments(made, window_s, what, segment_s=SEGMENT_S):
+    need = int(window_s / segment_s) - 1
     bad = [i for i, m in enumerate(made) if m is None or m < need]
     if bad:
         raise RuntimeError("%s: streams %s made fewer than %d segments in the window: %s"
                            % (what, bad, need, made))
 
 
+def data_dir_files(lw):
+    """HLS files (playlists, segments, init sections, anything under hls/) under Lenswire's data
+    dir, which LL-HLS must not write."""
+    found = []
+    for root, _dirs, files in os.walk(lw.data):
+        for f in files:
+            rel = os.path.relpath(os.path.join(root, f), lw.data)
+            if rel.startswith("hls" + os.sep) or f.endswith((".m3u8", ".m4s", ".mp4", ".ts")):
+                found.append(rel)
+    return found
+
+
 def hls_failures(log_path):
-    """Lenswire's "HLS output failing" warnings so far (HlsMuxer logs one when a camera's output
-    starts failing), without the time stamps."""
+    """Lenswire's "HLS output failing" warnings so far (LlHlsSegmenter logs one when a camera's
+    output starts failing), without the time stamps."""
     try:
         with open(log_path, errors="replace") as f:
             return [line.strip()[-300:] for line in f if "HLS output failing" in line]
@@ -367,10 +401,12 @@ def run_lenswire(args, clip, n, workdir, method):
         if method == "steady":
             players = Players(n, lenswire_fetcher(lw, urls)).start()
         time.sleep(warmup_of(args, method))
-        playlists = [os.path.join(lw.hls_dir("cam%02d" % i), "index.m3u8") for i in range(n)]
+        hls_files = data_dir_files(lw)  # LL-HLS writes none; a build with the disk muxer does
+        if hls_files:
+            log("  %d HLS files under Lenswire's data dir, e.g. %s" % (len(hls_files), hls_files[0]))
 
         def edge():
-            return {"positions": [playlist_position(p) for p in playlists], "metrics": prometheus(lw),
+            return {"positions": [http_position(lw, u) for u in urls], "metrics": prometheus(lw),
                     "load1": os.getloadavg()[0], "polls": players.mark() if players else None}
 
         window = Window([lw.proc.pid], args.window, extra_pids=[server.pid()]).run(
@@ -405,6 +441,7 @@ def run_lenswire(args, clip, n, workdir, method):
             "threads": status_kb(lw.proc.pid, "Threads"),
             "viewers": viewers,
             "first_playlist_retries": sum(m for _t, m in started),
+            "hls_files_in_data_dir": len(hls_files),
             "hls_output_failures": hls_failures(lw.log_path),
         }
         result.update(window_metrics(start_edge["metrics"], end_edge["metrics"]))
@@ -428,7 +465,7 @@ def run_ffmpeg(args, clip, n, workdir, method):
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
             dirs.append(d)
-            procs.append(start(ffmpeg_hls_cmd(args.ffmpeg, server.url(i), d), stdin=subprocess.DEVNULL,
+            procs.append(start(ffmpeg_hls_cmd(args.ffmpeg, server.url(i), d, args.hls_time), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, "ffmpeg.log"), "w")))
         playlists = [os.path.join(d, "index.m3u8") for d in dirs]
 
@@ -463,7 +500,7 @@ def run_ffmpeg(args, clip, n, workdir, method):
             viewers = players.stop()
             viewers.update({"polls_in_window": window_polls[0], "errors_in_window": window_polls[1]})
             players = None
-        check_segments(made, window["wall_s"], "ffmpeg")
+        check_segments(made, window["wall_s"], "ffmpeg", args.hls_time)
         if any(p.poll() is not None for p in procs):
             raise RuntimeError("an ffmpeg process ended during the window")
         return {
@@ -498,9 +535,9 @@ def run_first_lenswire(args, clip, workdir):
         for r in range(args.first_repeats):
             cam = "cam%02d" % (r % k)
             deadline = time.monotonic() + 30
-            while os.path.exists(lw.hls_dir(cam)):  # the previous muxer of this camera has to stop first
+            while not lw.hls_stopped(cam):  # the previous segmenter of this camera has to stop first
                 if time.monotonic() > deadline:
-                    raise RuntimeError("muxer of %s did not stop within 30 s" % cam)
+                    raise RuntimeError("segmenter of %s did not stop within 30 s" % cam)
                 time.sleep(0.1)
             time.sleep(random.uniform(0, 1))
             t0 = time.monotonic()
@@ -509,7 +546,7 @@ def run_first_lenswire(args, clip, workdir):
             misses, playlist = lw.first_playlist(body["hls_url"], 20)
             t2 = time.monotonic()
             # the first segment lasts from the cached GOP's key frame to the next one: 1 GOP when the
-            # muxer was primed from the GOP cache, about 2 when it had to wait for a key frame
+            # segmenter was primed from the GOP cache
             first_extinf = float(re.search(r"#EXTINF:([0-9.]+)", playlist).group(1))
             code, _ = lw.request("DELETE", "/api/stream/playback/" + body["session_id"])
             if code != 200:
@@ -544,7 +581,7 @@ def run_first_ffmpeg(args, clip, workdir):
             os.makedirs(d)
             playlist = os.path.join(d, "index.m3u8")
             t0 = time.monotonic()
-            p = start(ffmpeg_hls_cmd(args.ffmpeg, server.url(0), d), stdin=subprocess.DEVNULL,
+            p = start(ffmpeg_hls_cmd(args.ffmpeg, server.url(0), d, args.hls_time), stdin=subprocess.DEVNULL,
                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 while playlist_position(playlist) is None:
@@ -793,7 +830,7 @@ def print_first(first, target, out):
                             [s["total_s"] for s in ff]))
     if lw:
         m = statistics.median(s["total_s"] for s in lw)
-        out.write("\nTarget <= %.1f s: median %.3f s, max %.3f s -> %s\n" % (
+        out.write("\nTarget <= %.2f s: median %.3f s, max %.3f s -> %s\n" % (
             target, m, max(s["total_s"] for s in lw), "met" if max(s["total_s"] for s in lw) <= target
             else ("met by the median, not by every sample" if m <= target else "MISSED")))
 
@@ -809,15 +846,19 @@ def parse_args():
                              "--steady-warmup) or both, each round and N (default quick)")
     parser.add_argument("--steady-warmup", type=float, default=180,
                         help="seconds of polled warm-up before the window (method steady, default 180)")
+    parser.add_argument("--hls-time", type=float, default=SEGMENT_S,
+                        help="the ffmpeg reference's -hls_time in seconds (default 1, as Lenswire's segments;"
+                             " it was 2 before issue 13)")
     parser.add_argument("--first-repeats", type=int, default=10, help="samples of create-session -> first playlist")
     parser.add_argument("--first-cameras", type=int, default=3, help="cameras the first-playlist samples rotate over")
     parser.add_argument("--clip-seconds", type=int, default=0,
                         help="length of the served clip (default: long enough for one phase)")
     add_bitrate_and_java_options(parser)
     parser.add_argument("--jcmd", default=shutil.which("jcmd"), help="for per-thread CPU by Java thread name")
-    add_lenswire_options(parser, "--lenswire.hls.segment-duration=1s")
+    add_lenswire_options(parser, "--lenswire.hls.part-duration=100ms")
     add_tool_and_target_options(parser)
-    parser.add_argument("--first-target", type=float, default=1.0)
+    parser.add_argument("--first-target", type=float, default=0.25,
+                        help="seconds, create-session -> first playable playlist (default 0.25, issue 13)")
     add_output_options(parser)
     parser.add_argument("--svg", default=os.path.join(REPO, "docs", "bench", "hls-cpu-vs-n.svg"),
                         help="where the CPU-vs-N plot goes (default docs/bench/hls-cpu-vs-n.svg; '' for none)")

@@ -52,12 +52,26 @@ import io.lenswire.it.support.Wait;
  * Latencies of requests sent during the first {@code --warmup} seconds (JIT compilation, connection
  * set-up) are not kept; errors are counted from the start.
  *
+ * <p><b>{@code --mode ll}</b> (Low-Latency HLS, issue 13): every viewer does what hls.js does in
+ * low-latency mode, without pacing itself: GET the playlist once, then loop: read the playlist's
+ * {@code EXT-X-PRELOAD-HINT} (the next part, segment M part P), GET the playlist with
+ * {@code &_HLS_msn=M&_HLS_part=P} (a blocking reload: the server holds it until that part
+ * exists), GET that part ({@code part_M_P.m4s}, or part 0 of segment M+1 when the segment ended
+ * there), repeat. Reported: the <b>lag</b> of each blocking reload's answer behind the moment the
+ * part became available, measured as the earliest answer any viewer got for that part (so the
+ * first viewer's answer has lag 0, and the lag is how long the server and this client took to
+ * answer the others), p50/p95/p99; request → answer of the blocking reloads (mostly waiting for
+ * the part) and of the part fetches; the server's thread count ({@code /proc/<pid>/task}) sampled
+ * every 500 ms before and during the run; errors by kind. Target (issue 13): lag p99 ≤ one part
+ * duration + 50 ms, bounded threads, no errors.
+ *
  * <p>Then, in this same process, the cost of verifying one real token from the server with
  * nimbus-jose-jwt's {@code MACVerifier} (HS256), after warm-up: the signature alone
  * ({@code SignedJWT.verify} on a parsed token), and parse + verify + reading the claims (what the
  * server does per request besides its header checks).
  *
- * <p>Options: {@code --viewers N} (500), {@code --seconds S} (60, after {@code --warmup S}, 10),
+ * <p>Options: {@code --mode segments|ll} (segments: the paced loop above; ll: blocking reloads),
+ * {@code --viewers N} (500), {@code --seconds S} (60, after {@code --warmup S}, 10),
  * {@code --sessions K} (0 = one per
  * viewer), {@code --clients C} (HttpClient instances the viewers are spread over, 4),
  * {@code --clip FILE} (reuse a clip instead of making one), {@code --arg A} (extra Lenswire argument,
@@ -67,6 +81,8 @@ public final class ViewersBench {
 
     private static final String SECRET = "viewers-bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
     private static final Pattern TARGET = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
+    private static final Pattern PART_TARGET = Pattern.compile("#EXT-X-PART-INF:PART-TARGET=([0-9.]+)");
+    private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)\\.m4s");
 
     private ViewersBench() {
     }
@@ -107,11 +123,13 @@ public final class ViewersBench {
         int sessionsWanted = 0;
         int clients = 4;
         int warmup = 10;
+        String mode = "segments";
         Path clip = null;
         List<String> extraArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--viewers" -> viewers = Integer.parseInt(args[++i]);
+                case "--mode" -> mode = args[++i];
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--sessions" -> sessionsWanted = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -137,7 +155,13 @@ public final class ViewersBench {
         LenswireProcess app = null;
         try {
             app = LenswireProcess.start("viewers", appArgs.toArray(String[]::new));
-            run(app, rtsp, viewers, seconds, warmup, sessionsWanted, clients, extraArgs);
+            if (mode.equals("ll")) {
+                runLowLatency(app, rtsp, viewers, seconds, warmup, sessionsWanted, clients, extraArgs);
+            } else if (mode.equals("segments")) {
+                run(app, rtsp, viewers, seconds, warmup, sessionsWanted, clients, extraArgs);
+            } else {
+                throw new IllegalArgumentException("--mode segments or ll, not " + mode);
+            }
         } finally {
             if (app != null) {
                 app.close();
@@ -150,10 +174,12 @@ public final class ViewersBench {
         }
     }
 
-    private static void run(LenswireProcess app, RtspServer rtsp, int viewers, int seconds, int warmup, int sessionsWanted,
-                            int clients, List<String> extraArgs) throws Exception {
-        Api api = app.api();
-        api.addCamera("cam", rtsp.url("/cam"));
+    /** hls_urls (absolute) of the sessions made for the viewers, and the last token. */
+    record Sessions(List<String> urls, String token) {
+    }
+
+    private static Sessions sessions(Api api, String rtspUrl, int viewers, int sessionsWanted) throws Exception {
+        api.addCamera("cam", rtspUrl);
         Wait.until("camera STREAMING", Duration.ofSeconds(30), () -> api.state("cam").equals("STREAMING"));
         int sessionCount = sessionsWanted > 0 ? sessionsWanted : viewers;
         List<String> urls = new ArrayList<>(sessionCount);
@@ -168,6 +194,16 @@ public final class ViewersBench {
             urls.add(api.base() + s.path("hls_url").asText());
             token = s.path("token").asText();
         }
+        return new Sessions(urls, token);
+    }
+
+    private static void run(LenswireProcess app, RtspServer rtsp, int viewers, int seconds, int warmup, int sessionsWanted,
+                            int clients, List<String> extraArgs) throws Exception {
+        Api api = app.api();
+        Sessions made = sessions(api, rtsp.url("/cam"), viewers, sessionsWanted);
+        List<String> urls = made.urls();
+        String token = made.token();
+        int sessionCount = urls.size();
         // start the muxer and let the playlist fill before the viewers come
         HttpClient warm = HttpClient.newHttpClient();
         HttpResponse<String> first = warm.send(HttpRequest.newBuilder(URI.create(urls.get(0))).build(),
@@ -259,6 +295,275 @@ public final class ViewersBench {
                 .forEach(l -> s.append("  ").append(l).append('\n'));
         s.append("camera status: ").append(status).append('\n');
         System.out.println(s);
+    }
+
+    /** What the low-latency viewers saw: every blocking reload's answer by part, part fetches, errors. */
+    static final class LowLatencyStats {
+        /** part name -> [request sent, answer read] (System.nanoTime) of every viewer's blocking reload for it */
+        final Map<String, List<long[]>> answers = new ConcurrentHashMap<>();
+        final Stats plain = new Stats(false);
+        final Stats reload = new Stats(false);
+        final Stats part = new Stats(false);
+
+        void answered(String partName, long t0, long t1) {
+            answers.computeIfAbsent(partName, k -> Collections.synchronizedList(new ArrayList<>())).add(new long[] {t0, t1});
+        }
+    }
+
+    private static void runLowLatency(LenswireProcess app, RtspServer rtsp, int viewers, int seconds, int warmup,
+                                      int sessionsWanted, int clients, List<String> extraArgs) throws Exception {
+        Api api = app.api();
+        long serverPid = app.pid();
+        Sessions made = sessions(api, rtsp.url("/cam"), viewers, sessionsWanted);
+        List<String> urls = made.urls();
+        HttpClient warm = HttpClient.newHttpClient();
+        HttpResponse<String> first = warm.send(HttpRequest.newBuilder(URI.create(urls.get(0))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (first.statusCode() != 200) {
+            throw new IllegalStateException("first playlist: " + first.statusCode());
+        }
+        Thread.sleep(8000); // a full window of segments before the viewers come
+        String filled = warm.send(HttpRequest.newBuilder(URI.create(urls.get(0))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher pm = PART_TARGET.matcher(filled);
+        if (!pm.find() || !HINT.matcher(filled).find()) {
+            throw new IllegalStateException("not a Low-Latency HLS playlist (no EXT-X-PART-INF or preload hint):\n" + filled);
+        }
+        double partMillis = Double.parseDouble(pm.group(1)) * 1000;
+        ThreadSampler threads = new ThreadSampler(serverPid);
+        threads.start();
+        Thread.sleep(2000);
+        int threadsBefore = threads.max();
+
+        List<HttpClient> http = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            http.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build());
+        }
+        LowLatencyStats st = new LowLatencyStats();
+        long start = System.nanoTime();
+        long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+        long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+        Stats.measureFrom = measureFrom;
+        ExecutorService pool = Executors.newFixedThreadPool(viewers);
+        for (int v = 0; v < viewers; v++) {
+            String url = urls.get(v % urls.size());
+            HttpClient client = http.get(v % http.size());
+            pool.execute(() -> lowLatencyViewer(client, url, (long) partMillis, end, st));
+        }
+        pool.shutdown();
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
+        threads.reset();
+        long serverCpu0 = cpuTicks(serverPid);
+        long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
+        long wall0 = System.nanoTime();
+        if (!pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+            throw new IllegalStateException("viewers did not finish");
+        }
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        double serverCpu = (cpuTicks(serverPid) - serverCpu0) / 100.0 / wall * 100;
+        double clientCpu = (cpuTicks(ProcessHandle.current().pid()) - clientCpu0) / 100.0 / wall * 100;
+        int threadsMax = threads.max();
+        double threadsMean = threads.mean();
+        threads.stop();
+        Thread.sleep(1000);
+        int threadsAfter = ThreadSampler.count(serverPid);
+        String prometheus = api.get("/actuator/prometheus").body();
+        String status = api.get("/api/stream/cameras/status").body();
+
+        // lag of each answer behind the earliest answer for the same part, answers sent in the window only
+        List<Long> lag = new ArrayList<>();
+        List<Long> firstGap = new ArrayList<>();
+        int partsSeen = 0;
+        for (List<long[]> answers : st.answers.values()) {
+            List<long[]> all;
+            synchronized (answers) {
+                all = new ArrayList<>(answers);
+            }
+            long earliest = all.stream().mapToLong(a -> a[1]).min().orElseThrow();
+            if (earliest < measureFrom || earliest > end) {
+                continue;
+            }
+            partsSeen++;
+            List<Long> sorted = all.stream().map(a -> a[1]).sorted().toList();
+            if (sorted.size() > 1) {
+                firstGap.add(sorted.get(1) - sorted.get(0));
+            }
+            for (long[] a : all) {
+                if (a[0] >= measureFrom) {
+                    lag.add(a[1] - earliest);
+                }
+            }
+        }
+        double lagP99 = percentile(lag, 99) / 1e6;
+        long errors = st.reload.errorCount() + st.part.errorCount() + st.plain.errorCount();
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "LL-HLS: %d viewers of one camera doing blocking reloads, measured for %d s after a %d s"
+                        + " warm-up, %s, %d cores; %s; part target %.0f ms; Lenswire args %s%n%n", viewers, seconds, warmup,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
+                sessionsWanted > 0 ? urls.size() + " sessions shared round-robin" : "one session per viewer", partMillis, extraArgs));
+        s.append("| what | count | errors | p50 ms | p90 ms | p95 ms | p99 ms | max ms | mean ms | MB/s |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        lagRow(s, "answer lag behind the part's first answer (all viewers)", lag, 0);
+        lagRow(s, "gap between the first and second answer of a part", firstGap, 0);
+        llRow(s, "blocking reload, request -> answer (includes waiting for the part)", st.reload, wall);
+        llRow(s, "part fetch, request -> whole body", st.part, wall);
+        llRow(s, "plain playlist (at start and after an error)", st.plain, wall);
+        s.append(String.format(Locale.ROOT, "%nparts answered in the window: %d (%.1f/s); answers per part: %.1f; requests/s %.0f;"
+                        + " CPU (%% of one core): Lenswire %.0f, this client %.0f%n", partsSeen, partsSeen / wall,
+                partsSeen == 0 ? 0.0 : lag.size() / (double) partsSeen,
+                (st.reload.nanos.size() + st.part.nanos.size()) / wall, serverCpu, clientCpu));
+        s.append(String.format(Locale.ROOT, "server threads (/proc/%d/task): %d before the viewers, max %d / mean %.0f during the"
+                        + " window, %d one second after%n", serverPid, threadsBefore, threadsMax, threadsMean, threadsAfter));
+        for (Map.Entry<String, Stats> e : Map.of("blocking reload", st.reload, "part", st.part, "plain playlist", st.plain).entrySet()) {
+            if (!e.getValue().errors.isEmpty()) {
+                s.append("errors ").append(e.getKey()).append(": ").append(new TreeMap<>(e.getValue().errors)).append('\n');
+            }
+        }
+        double target = partMillis + 50;
+        s.append(String.format(Locale.ROOT, "%nTarget lag p99 <= %.0f ms (one part + 50 ms), bounded threads, 0 errors: p99 %.1f ms,"
+                        + " threads max %d (before %d), %d errors -> %s%n", target, lagP99, threadsMax, threadsBefore, errors,
+                lagP99 <= target && errors == 0 ? "met (threads: see above)" : "MISSED"));
+        s.append("\nServer-side http_server_requests (Micrometer, HLS routes):\n");
+        prometheus.lines().filter(l -> l.startsWith("http_server_requests_seconds") && l.contains("/api/stream/hls/")
+                        && (l.contains("_max") || l.contains("_count") || l.contains("_sum")))
+                .forEach(l -> s.append("  ").append(l).append('\n'));
+        prometheus.lines().filter(l -> l.startsWith("lenswire_branch_dropped") || l.startsWith("lenswire_hls")
+                        || l.startsWith("tomcat_threads") || l.startsWith("executor_active") || l.startsWith("executor_pool_size"))
+                .forEach(l -> s.append("  ").append(l).append('\n'));
+        s.append("camera status: ").append(status).append('\n');
+        System.out.println(s);
+    }
+
+    /**
+     * One LL-HLS viewer as hls.js in low-latency mode: blocking reload for the preload-hinted part,
+     * then that part, until {@code end}. A 503 (the part did not come in time) or an I/O error
+     * starts again from a plain playlist request.
+     */
+    private static void lowLatencyViewer(HttpClient client, String playlistUrl, long partMillis, long end, LowLatencyStats st) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, partMillis)));
+            String base = playlistUrl.substring(0, playlistUrl.indexOf("playlist.m3u8"));
+            String query = playlistUrl.substring(playlistUrl.indexOf('?'));
+            String body = null;
+            while (System.nanoTime() < end) {
+                if (body == null) {
+                    body = fetch(client, playlistUrl, st.plain);
+                    if (body == null) {
+                        Thread.sleep(partMillis);
+                        continue;
+                    }
+                }
+                Matcher hint = HINT.matcher(body);
+                if (!hint.find()) {
+                    st.reload.error("no preload hint in playlist");
+                    body = null;
+                    continue;
+                }
+                long msn = Long.parseLong(hint.group(1));
+                int part = Integer.parseInt(hint.group(2));
+                long t0 = System.nanoTime();
+                String answer = fetch(client, playlistUrl + "&_HLS_msn=" + msn + "&_HLS_part=" + part, st.reload);
+                long t1 = System.nanoTime();
+                if (answer == null) {
+                    body = null;
+                    continue;
+                }
+                // the hinted part, or part 0 of the next segment when the segment ended before it
+                String name = String.format(Locale.ROOT, "part_%06d_%d.m4s", msn, part);
+                if (!answer.contains(name)) {
+                    name = String.format(Locale.ROOT, "part_%06d_%d.m4s", msn + 1, 0);
+                    if (!answer.contains(name)) {
+                        st.reload.error("answer lists neither the hinted part nor the next segment's first");
+                        body = answer;
+                        continue;
+                    }
+                }
+                st.answered(name, t0, t1);
+                fetch(client, base + name + query, st.part);
+                body = answer;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The server's thread count (entries of /proc/PID/task), sampled every 500 ms on a daemon thread. */
+    static final class ThreadSampler {
+        private final long pid;
+        private final List<Integer> samples = Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+
+        ThreadSampler(long pid) {
+            this.pid = pid;
+            this.thread = new Thread(this::loop, "thread-sampler");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void loop() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    samples.add(count(pid));
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        static int count(long pid) {
+            String[] tasks = new java.io.File("/proc/" + pid + "/task").list();
+            return tasks == null ? -1 : tasks.length;
+        }
+
+        void reset() {
+            samples.clear();
+        }
+
+        int max() {
+            synchronized (samples) {
+                return samples.stream().mapToInt(Integer::intValue).max().orElse(-1);
+            }
+        }
+
+        double mean() {
+            synchronized (samples) {
+                return samples.stream().mapToInt(Integer::intValue).average().orElse(-1);
+            }
+        }
+
+        void stop() {
+            thread.interrupt();
+        }
+    }
+
+    private static void lagRow(StringBuilder s, String name, List<Long> v, long errors) {
+        if (v.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "| %s | 0 | %d | - | - | - | - | - | - | - |%n", name, errors));
+            return;
+        }
+        double mean = v.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+        s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | - |%n", name, v.size(), errors,
+                percentile(v, 50) / 1e6, percentile(v, 90) / 1e6, percentile(v, 95) / 1e6, percentile(v, 99) / 1e6,
+                percentile(v, 100) / 1e6, mean));
+    }
+
+    private static void llRow(StringBuilder s, String name, Stats st, double wall) {
+        List<Long> v;
+        synchronized (st.nanos) {
+            v = new ArrayList<>(st.nanos);
+        }
+        if (v.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "| %s | 0 | %d | - | - | - | - | - | - | - |%n", name, st.errorCount()));
+            return;
+        }
+        double mean = v.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+        s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", name, v.size(),
+                st.errorCount(), percentile(v, 50) / 1e6, percentile(v, 90) / 1e6, percentile(v, 95) / 1e6, percentile(v, 99) / 1e6,
+                percentile(v, 100) / 1e6, mean, st.bytes.get() / wall / 1e6));
     }
 
     private static void viewer(HttpClient client, String playlistUrl, long targetMillis, long end, Stats playlist,
