@@ -14,7 +14,8 @@ import io.lenswire.ingest.StreamInfo;
  * {@link LivePartSink}.
  *
  * <p>Boundaries are decided on video: a segment starts at a key frame once the open one has
- * lasted the segment target (so a GOP longer than the target makes longer segments); a part ends
+ * lasted the segment target less a tenth (so a GOP longer than the target makes longer segments,
+ * and one slightly shorter, as cameras' clocks make them, is not doubled); a part ends
  * before the frame that would take it past the part target, so no part is longer than the target.
  * A part starting with a key frame is independent.
  *
@@ -46,7 +47,8 @@ final class LlHlsSegmenter implements AutoCloseable {
     private final String cameraId;
     private final LivePartSink sink;
     private final long partTargetMicros;
-    private final long segmentTargetMicros;
+    /** A key frame at least this far into the open segment starts the next: the target less a tenth. */
+    private final long segmentCutMicros;
 
     private Fmp4Fragmenter fragmenter;
     private StreamInfo stream;
@@ -83,7 +85,9 @@ final class LlHlsSegmenter implements AutoCloseable {
         this.cameraId = cameraId;
         this.sink = sink;
         this.partTargetMicros = partTarget.toNanos() / 1000;
-        this.segmentTargetMicros = segmentTarget.toNanos() / 1000;
+        // a key frame a little early still ends the segment: a camera's 1 s GOP measures 0.96-1.0 s
+        // on its own clock, and waiting for the next one made every segment two GOPs long
+        this.segmentCutMicros = segmentTarget.toNanos() / 1000 * 9 / 10;
     }
 
     synchronized void write(EncodedPacket p) {
@@ -160,7 +164,8 @@ final class LlHlsSegmenter implements AutoCloseable {
         long offset = fromMicros(originMicros, tbNum, tbDen);
         long dts = ts - offset;
         long pts = p.pts() == EncodedPacket.NO_TIMESTAMP ? dts : p.pts() - offset;
-        if (dts <= lastVideoDts || dts < 0) {
+        if (dts <= lastVideoDts || dts < 0 || (!segmentOpen && !p.keyFrame())) {
+            // a segment starts only at a key frame, also when the connection's first one was dropped
             dropped++;
             return;
         }
@@ -173,7 +178,7 @@ final class LlHlsSegmenter implements AutoCloseable {
         }
         if (!segmentOpen) {
             openSegment(p, dtsMicros);
-        } else if (p.keyFrame() && dtsMicros - segmentStartMicros >= segmentTargetMicros) {
+        } else if (p.keyFrame() && dtsMicros - segmentStartMicros >= segmentCutMicros) {
             closePart(dtsMicros);
             closeSegment();
             openSegment(p, dtsMicros);

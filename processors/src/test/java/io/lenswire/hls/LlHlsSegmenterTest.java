@@ -202,6 +202,40 @@ class LlHlsSegmenterTest {
         assertThat(sink.dates.get(firstOfNew + 1)).isEqualTo(sink.dates.get(firstOfNew) + 1000);
     }
 
+    @Test
+    void aKeyFrameALittleBeforeTheTargetStillEndsTheSegment() throws Exception {
+        // a 1.04 s target over the clip's 1 s GOP: waiting for 1.04 s would make 2 s segments
+        RecordingSink sink = new RecordingSink();
+        try (PacketSource source = loopingClip();
+                LlHlsSegmenter segmenter = new LlHlsSegmenter("t", sink, PART, Duration.ofMillis(1040))) {
+            for (int i = 0; i < DemoClip.FPS * 4; i++) {
+                segmenter.write(source.read());
+            }
+        }
+        assertThat(sink.segments).hasSizeGreaterThanOrEqualTo(4);
+        for (int s = 0; s < 3; s++) {
+            assertThat(sink.micros(sink.segments.get(s))).as("segment %d", s).isEqualTo(1_000_000L);
+        }
+    }
+
+    @Test
+    void aConnectionWhoseFirstKeyFrameIsUnusableStartsAtItsNextKeyFrame() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        try (PacketSource source = loopingClip(); LlHlsSegmenter segmenter = new LlHlsSegmenter("t", sink, PART, SEGMENT)) {
+            EncodedPacket key = source.read();
+            // the key frame opens the connection but carries no timestamp: it cannot be written
+            segmenter.write(new EncodedPacket(key.cameraId(), key.stream(), key.streamIndex(), true, true,
+                    EncodedPacket.NO_TIMESTAMP, EncodedPacket.NO_TIMESTAMP, key.duration(), key.data(), key.receivedNanos()));
+            for (int i = 1; i < DemoClip.FPS * 3; i++) {
+                segmenter.write(source.read());
+            }
+            assertThat(segmenter.droppedPackets()).as("the key frame and the rest of its GOP").isEqualTo(DemoClip.FPS);
+            assertThat(segmenter.failure()).isNull();
+        }
+        assertThat(sink.segments).isNotEmpty();
+        assertThat(sink.segments).allSatisfy(parts -> assertThat(parts.get(0).independent()).isTrue());
+    }
+
     private static EncodedPacket withStream(EncodedPacket p, StreamInfo stream) {
         return new EncodedPacket(p.cameraId(), stream, p.streamIndex(), p.video(), p.keyFrame(), p.pts(), p.dts(),
                 p.duration(), p.data(), p.receivedNanos());
