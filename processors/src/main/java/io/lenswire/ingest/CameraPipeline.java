@@ -197,8 +197,11 @@ public final class CameraPipeline {
             marker.getIn().setBody(BranchRunner.CLOSE);
             queue.offer(marker);
         }
+        // once Camel is stopping (a shutdown) no consumer takes the marker any more: waiting for
+        // one cost every watched camera the whole timeout (10 s each at shutdown)
+        boolean consumersRun = camel.getStatus().isStarted();
         try {
-            if (!runner.awaitClosed(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (consumersRun && !runner.awaitClosed(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("branch {}: its thread did not close it within {} ms; stopping its route", id, timeout.toMillis());
             }
         } catch (InterruptedException e) {

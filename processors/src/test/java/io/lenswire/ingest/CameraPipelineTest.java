@@ -222,6 +222,19 @@ class CameraPipelineTest {
     }
 
     @Test
+    void aBranchClosedAfterCamelStoppedIsClosedAtOnceNotAfterTheTimeout() throws Exception {
+        CameraPipeline pipeline = camera("cam", clip.toString());
+        RecordingBranch branch = new RecordingBranch();
+        pipeline.openBranch(BranchId.hls("cam"), branch);
+        await("packets in the branch", () -> !branch.accepted.isEmpty(), Duration.ofSeconds(10));
+        camel.stop(); // a shutdown: the branch route's consumer is gone
+        long started = System.nanoTime();
+        pipeline.closeBranch(BranchId.hls("cam"), Duration.ofSeconds(10));
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms to close").isLessThan(2000);
+        assertThat(branch.closes.get()).as("closed exactly once").isEqualTo(1);
+    }
+
+    @Test
     void removingACameraDuringReconnectIsQuickAndLeavesNothing() throws Exception {
         camera("down", "rtsp://127.0.0.1:9/none");
         CameraPipeline pipeline = pipelines.find("down").orElseThrow();
