@@ -189,6 +189,24 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         });
     }
 
+    /**
+     * Whether the open segment's next part is predicted to be the next segment's first: it has as
+     * many parts as the segment before it (a camera's GOPs are regular). A hint for a part that a
+     * key frame then makes unnecessary is held until the next segment's first part and answered
+     * 404, which made hls.js stall after every segment; hinting that first part is right whenever
+     * the prediction is, and otherwise only makes the hinted request wait longer.
+     */
+    private boolean segmentEndsNext() {
+        LiveSegment before = null;
+        for (LiveSegment s : segments) {
+            if (s == open) {
+                break;
+            }
+            before = s;
+        }
+        return before != null && before.partCount() > 0 && open.partCount() >= before.partCount();
+    }
+
     /** The playlist, with {@code ?token=<tokenQuery>} (already URL-encoded) on every URI; empty until a part exists. */
     public Optional<String> playlist(String tokenQuery) {
         LivePlaylist playlist;
@@ -197,8 +215,9 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
                 return Optional.empty();
             }
             if (rendered == null) {
+                boolean nextSegment = open == null || segmentEndsNext();
                 rendered = LivePlaylist.render(settings, targetSeconds, discontinuitySequence, List.copyOf(segments),
-                        open != null ? open.msn : nextMsn, open != null ? open.partCount() : 0);
+                        open == null ? nextMsn : nextSegment ? open.msn + 1 : open.msn, nextSegment ? 0 : open.partCount());
             }
             playlist = rendered;
         }

@@ -330,4 +330,31 @@ class LiveWindowTest {
             assertThat(w.waiters()).isZero();
         }
     }
+
+    @Test
+    void thePreloadHintNamesTheNextSegmentsFirstPartOnceTheOpenOneHasAsManyPartsAsTheLast() {
+        try (LiveWindow w = window(6, 100)) {
+            w.newInit(new byte[8]);
+            w.beginSegment(0);
+            for (int i = 0; i < 5; i++) {
+                w.addPart(new byte[10], 200_000, i == 0);
+            }
+            w.endSegment();
+            w.beginSegment(1000);
+            for (int i = 0; i < 4; i++) {
+                w.addPart(new byte[10], 200_000, i == 0);
+            }
+            assertThat(w.playlist(null).orElseThrow()).as("4 of 5: the open segment's next part")
+                    .endsWith("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_000001_4.m4s\"\n");
+            w.addPart(new byte[10], 200_000, false);
+            String playlist = w.playlist(null).orElseThrow();
+            assertThat(playlist).as("5 of 5: the key frame is next, so the next segment's first part")
+                    .endsWith("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_000002_0.m4s\"\n");
+            LlHlsPlaylistChecker.assertConforms(playlist, null);
+            // a longer GOP this time: a sixth part still comes, and the hint was only early
+            w.addPart(new byte[10], 200_000, false);
+            assertThat(w.classify(2, 0)).isEqualTo(LiveWindow.Request.PENDING);
+            assertThat(w.playlist(null).orElseThrow()).endsWith("URI=\"part_000002_0.m4s\"\n");
+        }
+    }
 }

@@ -403,8 +403,13 @@ public final class LlHlsPlaylistChecker {
             index = 0;
         }
         Matcher m = PART.matcher(hint);
-        if (!m.matches() || Long.parseLong(m.group(1)) != msn || Long.parseLong(m.group(2)) != index) {
-            out.add("line " + line + ": EXT-X-PRELOAD-HINT names " + hint + ", the next part is " + index + " of segment " + msn);
+        boolean nextInOpen = m.matches() && Long.parseLong(m.group(1)) == msn && Long.parseLong(m.group(2)) == index;
+        // or, when the open segment may end at the next key frame, the next segment's first part
+        boolean firstOfNext = m.matches() && p.open != null && !p.open.parts.isEmpty()
+                && Long.parseLong(m.group(1)) == msn + 1 && Long.parseLong(m.group(2)) == 0;
+        if (!nextInOpen && !firstOfNext) {
+            out.add("line " + line + ": EXT-X-PRELOAD-HINT names " + hint + ", the next part is " + index + " of segment " + msn
+                    + (p.open != null && !p.open.parts.isEmpty() ? " or 0 of segment " + (msn + 1) : ""));
         }
     }
 
