@@ -194,10 +194,12 @@ class LowLatencyHlsIT {
         String token = s.path("token").asText();
         String base = "/api/stream/hls/" + s.path("session_id").asText() + "/playlist.m3u8";
         int threadsBefore = app.threads();
-        // the next segment's first part: every request waits up to a segment
+        // the next segment's first part: every request waits up to a segment (the hint may
+        // already name it, when the open segment is about to end)
         long[] next = hint(text(get(base, token)));
-        String wanted = String.format("part_%06d_0.m4s", next[0] + 1);
-        String query = "?_HLS_msn=" + (next[0] + 1) + "&_HLS_part=0";
+        long msn = next[1] == 0 ? next[0] : next[0] + 1;
+        String wanted = String.format("part_%06d_0.m4s", msn);
+        String query = "?_HLS_msn=" + msn + "&_HLS_part=0";
         HttpClient crowd = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         long started = System.nanoTime();
