@@ -237,18 +237,10 @@ public final class ViewersBench {
             HttpClient client = http.get(v % http.size());
             pool.execute(() -> viewer(client, url, targetMillis, end, playlist, segment, init));
         }
-        pool.shutdown();
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
-        long serverCpu0 = cpuTicks(serverPid);
-        long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
-        long wall0 = System.nanoTime();
-        if (!pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
-            pool.shutdownNow();
-            throw new IllegalStateException("viewers did not finish");
-        }
-        double wall = (System.nanoTime() - wall0) / 1e9;
-        double serverCpu = (cpuTicks(serverPid) - serverCpu0) / 100.0 / wall * 100;
-        double clientCpu = (cpuTicks(ProcessHandle.current().pid()) - clientCpu0) / 100.0 / wall * 100;
+        Measured measured = measure(pool, measureFrom, seconds, serverPid, () -> { });
+        double wall = measured.wall();
+        double serverCpu = measured.serverCpu();
+        double clientCpu = measured.clientCpu();
         String prometheus = api.get("/actuator/prometheus").body();
         String status = api.get("/api/stream/cameras/status").body();
 
@@ -349,19 +341,10 @@ public final class ViewersBench {
             HttpClient client = http.get(v % http.size());
             pool.execute(() -> lowLatencyViewer(client, url, (long) partMillis, end, st));
         }
-        pool.shutdown();
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
-        threads.reset();
-        long serverCpu0 = cpuTicks(serverPid);
-        long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
-        long wall0 = System.nanoTime();
-        if (!pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
-            pool.shutdownNow();
-            throw new IllegalStateException("viewers did not finish");
-        }
-        double wall = (System.nanoTime() - wall0) / 1e9;
-        double serverCpu = (cpuTicks(serverPid) - serverCpu0) / 100.0 / wall * 100;
-        double clientCpu = (cpuTicks(ProcessHandle.current().pid()) - clientCpu0) / 100.0 / wall * 100;
+        Measured measured = measure(pool, measureFrom, seconds, serverPid, threads::reset);
+        double wall = measured.wall();
+        double serverCpu = measured.serverCpu();
+        double clientCpu = measured.clientCpu();
         int threadsMax = threads.max();
         double threadsMean = threads.mean();
         threads.stop();
@@ -687,6 +670,31 @@ public final class ViewersBench {
     }
 
     /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
+    /** Wall seconds of the measured part and the CPU (% of one core) Lenswire and this client used in it. */
+    private record Measured(double wall, double serverCpu, double clientCpu) {
+    }
+
+    /**
+     * Lets the viewers already in {@code pool} run to their end and measures from {@code measureFrom}
+     * (after the warm-up) on; {@code atMeasureStart} runs just before the first CPU sample.
+     */
+    private static Measured measure(ExecutorService pool, long measureFrom, int seconds, long serverPid,
+                                    Runnable atMeasureStart) throws InterruptedException {
+        pool.shutdown();
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
+        atMeasureStart.run();
+        long serverCpu0 = cpuTicks(serverPid);
+        long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
+        long wall0 = System.nanoTime();
+        if (!pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+            throw new IllegalStateException("viewers did not finish");
+        }
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        return new Measured(wall, (cpuTicks(serverPid) - serverCpu0) / 100.0 / wall * 100,
+                (cpuTicks(ProcessHandle.current().pid()) - clientCpu0) / 100.0 / wall * 100);
+    }
+
     static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
