@@ -36,6 +36,8 @@ final class CameraAnalytics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CameraAnalytics.class);
     /** Two faces whose best matches are this close are not told apart: the answer is unknown. */
     static final double AMBIGUITY_MARGIN = 0.02;
+    /** How old an announced face's snapshot may get before it is taken again (a few ms every few seconds). */
+    static final long SNAPSHOT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String cameraId;
     private final AnalyticsProperties settings;
@@ -167,13 +169,16 @@ final class CameraAnalytics implements AutoCloseable {
 
         List<FaceEvent.Face> faces = new ArrayList<>(found.size());
         int recognized = 0;
-        boolean announced = false;
-        byte[] frameJpeg = null;
         if (!found.isEmpty()) {
             FaceRecognizer recognizer = engine.recognizer();
             Gallery gallery = engine.gallery();
             List<VisitTracker.Track> tracks = tracker.next(found);
             FaceImage image = d.fullImage();
+            Long[] personIds = new Long[found.size()];
+            String[] names = new String[found.size()];
+            Double[] similarities = new Double[found.size()];
+            List<VisitTracker.Track> toSnapshot = new ArrayList<>();
+            long now = System.nanoTime();
             for (int i = 0; i < found.size(); i++) {
                 DetectedFace f = found.get(i);
                 VisitTracker.Track track = tracks.get(i);
@@ -205,21 +210,30 @@ final class CameraAnalytics implements AutoCloseable {
                         similarity = null; // this frame could not be compared with that person
                     }
                 }
-                byte[] faceJpeg = null;
-                if (tracker.announce(track, person.isPresent() ? decided : VisitTracker.UNKNOWN)) {
-                    faceJpeg = SnapshotEncoder.face(image.bgr(), f);
-                    announced = true;
+                boolean announced = tracker.announce(track, person.isPresent() ? decided : VisitTracker.UNKNOWN);
+                // an alert may come later in a visit than its announcement (a cooldown ran out, an
+                // analysed frame was dropped before the events route): every announced face keeps a
+                // snapshot at most SNAPSHOT_MAX_AGE old, so no alert is ever without its picture
+                if (announced || (track.faceJpeg != null && now - track.snapshotNanos >= SNAPSHOT_MAX_AGE_NANOS)) {
+                    track.faceJpeg = SnapshotEncoder.face(image.bgr(), f);
+                    track.snapshotNanos = now;
+                    toSnapshot.add(track);
                 }
+                personIds[i] = person.map(Gallery.Person::id).orElse(null);
+                names[i] = person.map(Gallery.Person::name).orElse(null);
+                similarities[i] = similarity == null ? null : Math.round(similarity * 10000) / 10000.0;
+            }
+            if (!toSnapshot.isEmpty()) {
+                byte[] frameJpeg = SnapshotEncoder.frame(image.bgr(), settings.getSnapshotWidth());
+                toSnapshot.forEach(t -> t.frameJpeg = frameJpeg);
+            }
+            for (int i = 0; i < found.size(); i++) {
+                DetectedFace f = found.get(i);
+                VisitTracker.Track track = tracks.get(i);
                 faces.add(new FaceEvent.Face(
                         new int[] {Math.round(f.x()), Math.round(f.y()), Math.round(f.width()), Math.round(f.height())},
-                        Math.round(f.score() * 1000) / 1000.0,
-                        person.map(Gallery.Person::id).orElse(null),
-                        person.map(Gallery.Person::name).orElse(null),
-                        similarity == null ? null : Math.round(similarity * 10000) / 10000.0,
-                        tracker.settled(track), faceJpeg));
-            }
-            if (announced) {
-                frameJpeg = SnapshotEncoder.frame(image.bgr(), settings.getSnapshotWidth());
+                        Math.round(f.score() * 1000) / 1000.0, personIds[i], names[i], similarities[i],
+                        tracker.settled(track), track.faceJpeg, track.frameJpeg));
             }
         } else {
             tracker.next(List.of());
@@ -236,7 +250,7 @@ final class CameraAnalytics implements AutoCloseable {
             return null;
         }
         Instant at = Instant.now().minusNanos(System.nanoTime() - currentPacketNanos);
-        return new FaceEvent(cameraId, at.toString(), faces, frameJpeg);
+        return new FaceEvent(cameraId, at.toString(), faces);
     }
 
     /** Frees the decoder and detector; waits for a packet still being processed (a forced route stop). */

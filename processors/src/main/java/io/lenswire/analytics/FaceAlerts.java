@@ -93,7 +93,7 @@ public class FaceAlerts implements CameraLifecycleListener {
         data.put("similarity", face.similarity());
         data.put("bbox", face.bbox());
         data.put("captured_at", at.toString());
-        return new NewEvent(type, frame.cameraId(), face.personId(), at, data, face.faceJpeg(), frame.frameJpeg(), null);
+        return new NewEvent(type, frame.cameraId(), face.personId(), at, data, face.faceJpeg(), face.frameJpeg(), null);
     }
 
     private Instant parse(String timestamp) {

@@ -11,11 +11,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * person_id, name, similarity, settled}]}}.
  *
  * @param timestamp ISO-8601 UTC time at which the frame's packet arrived from the camera
- * @param frameJpeg the frame as a JPEG (detector size) when a face of it is {@linkplain Face#faceJpeg()
- *                  announced}, else null; not serialized
  */
-public record FaceEvent(@JsonProperty("camera_id") String cameraId, String timestamp, List<Face> faces,
-                        @JsonIgnore byte[] frameJpeg) {
+public record FaceEvent(@JsonProperty("camera_id") String cameraId, String timestamp, List<Face> faces) {
 
     /**
      * @param bbox       {@code [x, y, width, height]} in pixels of the camera frame
@@ -25,11 +22,13 @@ public record FaceEvent(@JsonProperty("camera_id") String cameraId, String times
      *                   small or too blurred)
      * @param settled    the face's visit has lasted a whole decision window, so "unknown" is a
      *                   verdict rather than "not decided yet"
-     * @param faceJpeg   the face with a margin, as a JPEG, on the frame where its visit's decision
-     *                   is first announced (named, or settled as unknown), else null; not serialized
+     * @param faceJpeg   the face with a margin, as a JPEG: taken when its visit's decision is
+     *                   announced (named, or settled as unknown) and again every few seconds while
+     *                   the visit lasts; null before the first announcement; not serialized
+     * @param frameJpeg  the frame {@code faceJpeg} was taken on, at the snapshot width; not serialized
      */
     public record Face(int[] bbox, double score, @JsonProperty("person_id") Long personId, String name, Double similarity,
-                       boolean settled, @JsonIgnore byte[] faceJpeg) {
+                       boolean settled, @JsonIgnore byte[] faceJpeg, @JsonIgnore byte[] frameJpeg) {
     }
 
     public long recognized() {

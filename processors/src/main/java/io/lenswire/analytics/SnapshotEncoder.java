@@ -13,8 +13,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * JPEG snapshots of an analysed frame, for events: the face with a margin around its box, and the
- * whole frame at the snapshot width. Encoded on the analytics thread that owns the frame, only
- * when a face is announced (once per visit), so no native frame ever leaves that thread.
+ * whole frame at the snapshot width. Encoded on the analytics thread that owns the frame, when a
+ * face is announced and every few seconds while its visit lasts, so no native frame ever leaves
+ * that thread.
  */
 final class SnapshotEncoder {
 

@@ -46,6 +46,11 @@ final class VisitTracker {
         double motionIou;
         /** Analysed frames since the face was last recognized (embedded and compared). */
         int sinceRecognized;
+        /** The face's latest snapshot (null before its first announcement), and the frame it is on. */
+        byte[] faceJpeg;
+        byte[] frameJpeg;
+        /** {@link System#nanoTime()} when the snapshot was taken. */
+        long snapshotNanos;
     }
 
     VisitTracker(int votes, int window) {

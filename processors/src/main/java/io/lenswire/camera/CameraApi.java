@@ -71,6 +71,14 @@ public class CameraApi {
     }
 
     public void health(Exchange exchange) {
+        if (!cameras.startedAll()) {
+            // a load balancer or a test that sees 200 may list cameras: not before they are all there
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "starting");
+            exchange.setProperty(ApiResponses.STATUS, 503);
+            exchange.getMessage().setBody(body);
+            return;
+        }
         List<Camera> all = cameras.all();
         long streaming = all.stream()
                 .filter(c -> statuses.find(c.id()).map(s -> s.state() == CameraState.STREAMING).orElse(false))

@@ -34,6 +34,8 @@ public class CameraService {
         }
     }
 
+    private volatile boolean startedAll;
+
     public CameraService(CameraDirectory directory, CameraRepository repository, CameraPipelines pipelines,
                          CameraStatusRegistry statuses, CameraMetrics metrics, LenswireProperties properties,
                          List<CameraLifecycleListener> listeners, IngestLimits limits) {
@@ -56,6 +58,15 @@ public class CameraService {
         for (Camera camera : repository.findAll()) {
             start(camera);
         }
+        startedAll = true;
+    }
+
+    /**
+     * False until {@link #startConfigured} has started every stored camera: HTTP answers before
+     * that (the routes start first), and a camera list taken then would miss stored cameras.
+     */
+    public boolean startedAll() {
+        return startedAll;
     }
 
     private boolean start(Camera camera) {

@@ -30,15 +30,15 @@ class FaceAlertsTest {
     }
 
     private static FaceEvent frame(String camera, double secondsAfter, FaceEvent.Face... faces) {
-        return new FaceEvent(camera, T0.plusMillis((long) (secondsAfter * 1000)).toString(), List.of(faces), new byte[] {1});
+        return new FaceEvent(camera, T0.plusMillis((long) (secondsAfter * 1000)).toString(), List.of(faces));
     }
 
     private static FaceEvent.Face named(long id) {
-        return new FaceEvent.Face(new int[] {1, 2, 3, 4}, 0.9, id, "P" + id, 0.9, true, new byte[] {2});
+        return new FaceEvent.Face(new int[] {1, 2, 3, 4}, 0.9, id, "P" + id, 0.9, true, new byte[] {2}, new byte[] {1});
     }
 
     private static FaceEvent.Face unknown(boolean settled) {
-        return new FaceEvent.Face(new int[] {1, 2, 3, 4}, 0.9, null, null, 0.1, settled, null);
+        return new FaceEvent.Face(new int[] {1, 2, 3, 4}, 0.9, null, null, 0.1, settled, settled ? new byte[] {2} : null, settled ? new byte[] {1} : null);
     }
 
     @Test
