@@ -339,6 +339,33 @@ def check_segments(made, window_s, what, segment_s=SEGMENT_S):
                            % (what, bad, need, made))
 
 
+NMT_LINE = re.compile(r"^-\s+(.+?) \(reserved=(\d+)KB, committed=(\d+)KB\)")
+NMT_TOTAL = re.compile(r"^Total: reserved=(\d+)KB, committed=(\d+)KB")
+
+
+def native_memory(pid, jcmd):
+    """The JVM's own account of its memory (committed KB per NMT category and in all) when it
+    runs with -XX:NativeMemoryTracking=summary, else None. RSS above NMT's total is memory the
+    JVM did not allocate: native libraries' malloc (libavformat/libavcodec, OpenCV) and what
+    glibc's allocator keeps."""
+    if not jcmd:
+        return None
+    try:
+        out = subprocess.run([jcmd, str(pid), "VM.native_memory", "summary"], capture_output=True, text=True,
+                             timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    result = {}
+    for line in out.splitlines():
+        total = NMT_TOTAL.match(line.strip())
+        if total:
+            result["total"] = int(total.group(2))
+        m = NMT_LINE.match(line.strip())
+        if m:
+            result[m.group(1)] = int(m.group(3))
+    return result or None
+
+
 def data_dir_files(lw):
     """HLS files (playlists, segments, init sections, anything under hls/) under Lenswire's data
     dir, which LL-HLS must not write."""
@@ -412,6 +439,13 @@ def run_lenswire(args, clip, n, workdir, method):
         window = Window([lw.proc.pid], args.window, extra_pids=[server.pid()]).run(
             threads=GroupedThreads(lw.proc.pid, args.jcmd), on_start=edge, on_end=edge)
         start_edge, end_edge = window.pop("start"), window.pop("end")
+        nmt = native_memory(lw.proc.pid, args.jcmd) if any("NativeMemoryTracking" in o for o in args.java_opt) else None
+        rss_end_kb = status_kb(lw.proc.pid, "VmRSS")
+        if nmt:
+            log("  NMT committed (MB): total %.0f, %s; RSS %.0f, RSS above NMT %.0f" % (
+                nmt.get("total", 0) / 1024, ", ".join("%s %.0f" % (k, v / 1024) for k, v in nmt.items()
+                                                      if k != "total" and v >= 10240),
+                rss_end_kb / 1024, (rss_end_kb - nmt.get("total", 0)) / 1024))
         made = segments_made(start_edge["positions"], end_edge["positions"])
         window["load1_start"], window["load1_end"] = start_edge["load1"], end_edge["load1"]
         window["threads_groups_pct"] = GroupedThreads.coarse(window.get("threads_cpu_pct", {}))
@@ -443,6 +477,8 @@ def run_lenswire(args, clip, n, workdir, method):
             "first_playlist_retries": sum(m for _t, m in started),
             "hls_files_in_data_dir": len(hls_files),
             "hls_output_failures": hls_failures(lw.log_path),
+            "native_memory_committed_kb": nmt,
+            "rss_end_kb": rss_end_kb,
         }
         result.update(window_metrics(start_edge["metrics"], end_edge["metrics"]))
         return result

@@ -69,6 +69,22 @@ public final class GlassToGlassBench {
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 720;
 
+    /**
+     * Installed as the page opens: the video element's waiting/seeking events with position and
+     * buffered ranges, hls.js's errors, and playlist reloads slower than 400 ms, printed after
+     * each viewer so that a stall says when and why.
+     */
+    private static final String DIAGNOSIS = """
+            window.g2gDiag = [];
+            const v = document.getElementById('video'), h = window.lenswireHls, t0 = performance.now();
+            const buffered = () => { const b = v.buffered, r = []; for (let i = 0; i < b.length; i++) r.push(b.start(i).toFixed(2) + '-' + b.end(i).toFixed(2)); return r.join(' '); };
+            const note = (what) => { if (window.g2gDiag.length < 300) window.g2gDiag.push(((performance.now() - t0) / 1000).toFixed(2) + ' s ' + what + ' t=' + v.currentTime.toFixed(2) + ' buffered=' + buffered()); };
+            ['waiting', 'seeking'].forEach(e => v.addEventListener(e, () => note(e)));
+            h.on(Hls.Events.ERROR, (e, d) => note('hls error ' + d.details + (d.fatal ? ' fatal' : '') + (d.response ? ' http ' + d.response.code : '')));
+            h.on(Hls.Events.LEVEL_LOADED, (e, d) => { const s = d.stats; const took = s.loading.end - s.loading.start;
+              if (took > 400) note('playlist reload took ' + took.toFixed(0) + ' ms (last part ' + d.details.lastPartSn + '.' + d.details.lastPartIndex + ')'); });
+            """;
+
     /** Installed in the player page once it plays; fills window.g2g. */
     private static final String SAMPLER = """
             const v = document.getElementById('video');
@@ -255,6 +271,9 @@ public final class GlassToGlassBench {
     private static Sampled play(ChromeDriver browser, String page, int warmup, int seconds) throws InterruptedException {
         JavascriptExecutor js = browser;
         browser.get(page);
+        if (Boolean.TRUE.equals(js.executeScript("return window.lenswireHls !== undefined;"))) {
+            js.executeScript(DIAGNOSIS);
+        }
         Wait.until("video playing", Duration.ofSeconds(40), () -> {
             Number t = (Number) js.executeScript("return document.getElementById('video').currentTime;");
             return t != null && t.doubleValue() > 0.5;
@@ -269,6 +288,11 @@ public final class GlassToGlassBench {
                 ((Number) js.executeScript("return window.g2g.unreadable;")).longValue(),
                 ((Number) js.executeScript("return window.g2g.stalls;")).longValue(),
                 Boolean.TRUE.equals(js.executeScript("return window.g2g.rvfc;")));
+        Object diagnosis = js.executeScript("return window.g2gDiag;");
+        if (diagnosis instanceof List<?> lines) {
+            System.err.println("what the page saw (from opening it):");
+            lines.forEach(l -> System.err.println("  " + l));
+        }
         String status = (String) js.executeScript("return document.getElementById('status').textContent;");
         if (status.contains("fatal")) {
             throw new IllegalStateException("player: " + status);
