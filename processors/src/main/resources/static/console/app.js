@@ -41,15 +41,16 @@ function route(notice) {
   });
 }
 
-// A key that stops working (removed from the server's configuration) signs the tab out.
-whenUnauthorized((e) => {
+// The views close first: their players end their sessions while the key is still there.
+function signOut(notice) {
+  teardown();
+  teardown = () => {};
   apiKey.clear();
-  route(`Signed out: the server refused the API key (${e.message}).`);
-});
+  route(notice);
+}
 
-document.querySelector('#sign-out').addEventListener('click', () => {
-  apiKey.clear();
-  route();
-});
+// A key that stops working (removed from the server's configuration) signs the tab out.
+whenUnauthorized((e) => signOut(`Signed out: the server refused the API key (${e.message}).`));
+document.querySelector('#sign-out').addEventListener('click', () => signOut());
 addEventListener('hashchange', () => route());
 route();

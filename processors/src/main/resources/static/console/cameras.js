@@ -74,7 +74,7 @@ function render(tbody, cameras, onRemove) {
       row = newRow(camera, onRemove);
     }
     COLUMNS.forEach((column, i) => {
-      const text = column.value(camera);
+      const text = String(column.value(camera));
       if (row.cells[i].textContent !== text) {
         row.cells[i].textContent = text;
       }

@@ -27,7 +27,11 @@ export function signInView(main, onSignedIn, notice) {
   const show = (message) => {
     error.textContent = message;
     error.hidden = !message;
-    input.toggleAttribute('aria-invalid', Boolean(message));
+    if (message) {
+      input.setAttribute('aria-invalid', 'true');
+    } else {
+      input.removeAttribute('aria-invalid');
+    }
   };
   show(notice || '');
   input.focus();

@@ -38,7 +38,8 @@ import io.lenswire.it.support.Wait;
 /**
  * The web console at {@code /} in headless Chromium, against the real server and RTSP cameras:
  * sign-in, the live camera list, the add form with the API's errors beside its fields, removal,
- * one camera large and a grid, each player with a playback session it refreshes and ends. Every
+ * one camera large and a grid, each player with a playback session it refreshes and ends, and
+ * "reconnecting" while a camera is down. Every
  * step checks the browser console for errors and saves screenshots (wide and narrow) to
  * docs/console. The tests run in order on one server, one browser tab.
  */
@@ -69,7 +70,7 @@ class ConsoleIT {
         api = app.api();
         browser = Browser.start();
         js = browser;
-        Screenshots.resize(browser, Screenshots.WIDE);
+        browser.manage().window().setSize(Screenshots.WIDE);
     }
 
     @AfterAll
@@ -101,19 +102,16 @@ class ConsoleIT {
     void aBadApiKeyIsRefusedWithAMessage() {
         browser.get(api.base() + "/");
         WebElement key = waitFor(By.id("signin-key"));
-        Screenshots.save(browser, "signin-wide");
-        Screenshots.resize(browser, Screenshots.NARROW);
-        Screenshots.save(browser, "signin-narrow");
-        Screenshots.resize(browser, Screenshots.WIDE);
+        Screenshots.saveWideAndNarrow(browser, "signin");
 
         // Chromium logs the 401 of the check as a failed request: that one is expected
         expectedErrors.add(e -> e.contains("/api/stream/cameras/status") && e.contains("401"));
         key.sendKeys("not-the-key", Keys.ENTER);
         WebElement error = waitForVisible(By.id("signin-error"));
         assertThat(error.getText()).startsWith("This API key was refused: ");
-        String serverMessage = api.getWithoutKey("/api/stream/cameras/status").json().path("message").asText();
+        String serverMessage = new Api(api.base(), "not-the-key").get("/api/stream/cameras/status").json().path("message").asText();
         assertThat(error.getText()).endsWith(serverMessage);
-        assertThat(key.getAttribute("aria-invalid")).isNotNull();
+        assertThat(key.getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(js.executeScript("return sessionStorage.length;")).isEqualTo(0L);
         assertThat(browser.findElements(By.id("camera-list"))).isEmpty();
     }
@@ -164,7 +162,7 @@ class ConsoleIT {
         WebElement row = browser.findElement(By.id("camera-door"));
         assertThat(cell(row, "camera")).isEqualTo("Front door (door)");
         assertThat(cell(row, "codec")).isEqualTo("h264");
-        assertThat(cell(row, "resolution")).isEqualTo("1280×720");
+        assertThat(cell(row, "resolution")).isEqualTo("1280\u00d7720");
         assertThat(cell(row, "fps")).startsWith("25");
         assertThat(cell(row, "reconnects")).isEqualTo("0");
         assertThat(cell(row, "analytics")).isEqualTo("off");
@@ -175,10 +173,7 @@ class ConsoleIT {
         Wait.until("yard and gate STREAMING in the list", Duration.ofSeconds(30),
                 () -> "STREAMING".equals(rowState("yard")) && "STREAMING".equals(rowState("gate")));
         assertThat(js.executeScript("return window.sameDocument === true;")).as("no reload").isEqualTo(true);
-        Screenshots.save(browser, "cameras-wide");
-        Screenshots.resize(browser, Screenshots.NARROW);
-        Screenshots.save(browser, "cameras-narrow");
-        Screenshots.resize(browser, Screenshots.WIDE);
+        Screenshots.saveWideAndNarrow(browser, "cameras");
     }
 
     @Test
@@ -202,10 +197,7 @@ class ConsoleIT {
         double spread = Screenshots.luminanceSpread(shot);
         System.out.printf("console live view: video luminance spread %.1f%n", spread);
         assertThat(spread).as("luminance spread of the video element's screenshot").isGreaterThan(20.0);
-        Screenshots.save(browser, "live-wide");
-        Screenshots.resize(browser, Screenshots.NARROW);
-        Screenshots.save(browser, "live-narrow");
-        Screenshots.resize(browser, Screenshots.WIDE);
+        Screenshots.saveWideAndNarrow(browser, "live");
 
         // the token lives 12 s: the player refreshes the same session (a new expiry, the same id)
         // and keeps playing on the new token, since the old one stops working at once
@@ -244,10 +236,7 @@ class ConsoleIT {
         assertThat(rtsp.connectedClients()).as("RTSP clients: one per camera, whatever the viewers").isEqualTo(3);
         Wait.until("latency readings", Duration.ofSeconds(10), () -> browser.findElements(By.cssSelector(".tiles .latency")).stream()
                 .allMatch(l -> l.getText().matches("latency [0-9.]+ s")));
-        Screenshots.save(browser, "grid-wide");
-        Screenshots.resize(browser, Screenshots.NARROW);
-        Screenshots.save(browser, "grid-narrow");
-        Screenshots.resize(browser, Screenshots.WIDE);
+        Screenshots.saveWideAndNarrow(browser, "grid");
 
         // the console's sessions end with the page (keepalive DELETEs on pagehide)
         theBrowserConsoleHasNoErrors();
@@ -275,6 +264,29 @@ class ConsoleIT {
         Wait.until("gate gone from the list", Duration.ofSeconds(5), () -> rowState("gate") == null);
         assertThat(api.state("gate")).isEqualTo("ABSENT");
         assertThat(rowState("door")).isEqualTo("STREAMING");
+    }
+
+    @Test
+    @Order(8)
+    void aPlayerShowsReconnectingWhileItsCameraIsDownAndRecoversByItself() {
+        browser.get(api.base() + "/#/live/door");
+        WebElement video = waitFor(By.cssSelector(".player.large video"));
+        Wait.until("the large video to play", Duration.ofSeconds(30), () -> currentTime(video) >= 0.5);
+        rtsp.kill();
+        Wait.until("'reconnecting' on the player", Duration.ofSeconds(20),
+                () -> "reconnecting".equals(text(".player.large .status")));
+        WebElement overlay = browser.findElement(By.cssSelector(".player.large .overlay"));
+        assertThat(overlay.isDisplayed()).isTrue();
+        assertThat(overlay.getText()).isEqualTo("reconnecting\u2026");
+        Screenshots.save(browser, "live-reconnecting-wide");
+
+        rtsp.start();
+        Wait.until("door STREAMING again", Duration.ofSeconds(30), () -> api.state("door").equals("STREAMING"));
+        double resumed = currentTime(video);
+        Wait.until("the same player playing on", Duration.ofSeconds(30),
+                () -> currentTime(video) >= resumed + 2.0 && "playing".equals(text(".player.large .status")));
+        assertThat(overlay.isDisplayed()).isFalse();
+        assertThat(sessionsOf("door")).hasSize(1);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -17,6 +18,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Screenshots of pages for the docs (JPEG: video frames make PNGs of a megabyte or more) and
@@ -24,7 +26,9 @@ import org.openqa.selenium.WebDriver;
  */
 public final class Screenshots {
 
+    /** The window of the wide shots. */
     public static final Dimension WIDE = new Dimension(1280, 860);
+    /** The viewport of the narrow shots: a phone. */
     public static final Dimension NARROW = new Dimension(390, 844);
 
     private Screenshots() {
@@ -59,10 +63,24 @@ public final class Screenshots {
         }
     }
 
-    /** Resizes the window and lets the layout settle before a screenshot. */
-    public static void resize(WebDriver driver, Dimension size) {
-        driver.manage().window().setSize(size);
-        Wait.sleep(Duration.ofMillis(400).toMillis());
+    /**
+     * Saves {@code name}-wide (the window as it is) and {@code name}-narrow: a phone-sized
+     * viewport emulated through the DevTools protocol, since a desktop window does not shrink to
+     * 390 px everywhere, then the window's own size again.
+     */
+    public static void saveWideAndNarrow(ChromeDriver driver, String name) {
+        save(driver, name + "-wide");
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", NARROW.getWidth(), "height", NARROW.getHeight(), "deviceScaleFactor", 1, "mobile", true));
+        try {
+            Wait.until("a " + NARROW.getWidth() + " px wide layout", Duration.ofSeconds(5),
+                    () -> Long.valueOf(NARROW.getWidth()).equals(driver.executeScript("return window.innerWidth;")));
+            Wait.sleep(400); // layout and a new video frame at the new size
+            save(driver, name + "-narrow");
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            Wait.sleep(400);
+        }
     }
 
     /** Standard deviation of the luminance of an image (0 for a blank one). */
