@@ -111,7 +111,7 @@ class ConsoleIT {
         assertThat(error.getText()).startsWith("This API key was refused: ");
         String serverMessage = new Api(api.base(), "not-the-key").get("/api/stream/cameras/status").json().path("message").asText();
         assertThat(error.getText()).endsWith(serverMessage);
-        assertThat(key.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(key.getDomAttribute("aria-invalid")).isEqualTo("true");
         assertThat(js.executeScript("return sessionStorage.length;")).isEqualTo(0L);
         assertThat(browser.findElements(By.id("camera-list"))).isEmpty();
     }
@@ -137,7 +137,7 @@ class ConsoleIT {
         submitCamera("front door", rtsp.url("/a"), "");
         WebElement idError = waitForVisible(By.id("add-camera_id-error"));
         assertThat(idError.getText()).isEqualTo(apiRefusal("front door", rtsp.url("/a")));
-        assertThat(browser.findElement(By.id("add-camera_id")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.findElement(By.id("add-camera_id")).getDomAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.findElement(By.id("add-rtsp_url-error")).isDisplayed()).isFalse();
 
         submitCamera("door", "http://camera.invalid/stream", "");
