@@ -107,7 +107,12 @@ export class LivePlayer {
     this.refreshTimer = setTimeout(() => this.refresh(), delay);
   }
 
+  // The old token stops working the moment the refresh is answered, also for a request already
+  // under way with it: loading pauses (aborting those requests; the buffer plays on) until the
+  // new token is in place.
   async refresh() {
+    const hls = this.hls;
+    hls?.stopLoad();
     try {
       const r = await api('POST', `/api/stream/playback/${this.sessionId}/refresh`);
       this.token = r.token;
@@ -115,6 +120,10 @@ export class LivePlayer {
     } catch (e) {
       this.setStatus('error: ' + e.message);
       this.retry();
+      return;
+    }
+    if (hls && hls === this.hls) {
+      hls.startLoad();
     }
   }
 
