@@ -34,7 +34,11 @@ public class ApiResponses {
     /** onException for {@link ApiException}: the client's fault, reported as is. */
     public void error(Exchange exchange) throws JsonProcessingException {
         ApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
-        write(exchange, e.status(), errorBody(e.error(), e.getMessage()));
+        Map<String, Object> body = errorBody(e.error(), e.getMessage());
+        if (e.field() != null) {
+            body.put("field", e.field());
+        }
+        write(exchange, e.status(), body);
     }
 
     /** onException for anything else: our fault; logged with the route, never shown in detail. */

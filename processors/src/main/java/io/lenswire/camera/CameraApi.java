@@ -43,9 +43,9 @@ public class CameraApi {
         if (!added) {
             String existing = cameras.all().stream().map(Camera::id).filter(id -> id.equalsIgnoreCase(camera.id())).findFirst()
                     .orElse(camera.id());
-            throw ApiException.conflict(existing.equals(camera.id())
+            throw new ApiException(409, "conflict", existing.equals(camera.id())
                     ? "A camera with camera_id '" + camera.id() + "' already exists"
-                    : "camera_id '" + camera.id() + "' differs from the existing camera '" + existing + "' only in case");
+                    : "camera_id '" + camera.id() + "' differs from the existing camera '" + existing + "' only in case", "camera_id");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);

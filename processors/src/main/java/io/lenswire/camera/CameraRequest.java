@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lenswire.api.ApiException;
 import io.lenswire.ingest.StreamUrls;
 
-/** Validation of {@code POST /api/stream/cameras/add}: every rule a message the client can act on. */
+/**
+ * Validation of {@code POST /api/stream/cameras/add}: every rule a message the client can act on,
+ * naming the field at fault (the console shows it beside that field).
+ */
 final class CameraRequest {
 
     static final Pattern CAMERA_ID = Camera.ID_PATTERN;
@@ -28,20 +31,20 @@ final class CameraRequest {
         }
         String id = requiredText(body, "camera_id");
         if (!CAMERA_ID.matcher(id).matches()) {
-            throw ApiException.badRequest("camera_id must be " + Camera.ID_RULE);
+            throw ApiException.badField("camera_id", "camera_id must be " + Camera.ID_RULE);
         }
         String url = requiredText(body, "rtsp_url");
         String problem = StreamUrls.problemWith(url);
         if (problem != null) {
-            throw ApiException.badRequest(problem);
+            throw ApiException.badField("rtsp_url", problem);
         }
         String name = optionalText(body, "name");
         if (name == null || name.isBlank()) {
             name = id;
         } else if (name.length() > MAX_NAME_LENGTH) {
-            throw ApiException.badRequest("name is longer than " + MAX_NAME_LENGTH + " characters");
+            throw ApiException.badField("name", "name is longer than " + MAX_NAME_LENGTH + " characters");
         } else if (name.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("name must not contain control characters");
+            throw ApiException.badField("name", "name must not contain control characters");
         }
         boolean analytics = optionalFlag(body, "enable_analytics", false);
         boolean tlsVerify = optionalFlag(body, "tls_verify", true);
@@ -54,7 +57,7 @@ final class CameraRequest {
             return absent;
         }
         if (!flag.isBoolean()) {
-            throw ApiException.badRequest(field + " must be true or false");
+            throw ApiException.badField(field, field + " must be true or false");
         }
         return flag.booleanValue();
     }
@@ -62,7 +65,7 @@ final class CameraRequest {
     private static String requiredText(JsonNode body, String field) {
         String value = optionalText(body, field);
         if (value == null || value.isEmpty()) {
-            throw ApiException.badRequest(field + " is required");
+            throw ApiException.badField(field, field + " is required");
         }
         return value;
     }
@@ -73,7 +76,7 @@ final class CameraRequest {
             return null;
         }
         if (!node.isTextual()) {
-            throw ApiException.badRequest(field + " must be a string");
+            throw ApiException.badField(field, field + " must be a string");
         }
         return node.textValue();
     }

@@ -64,4 +64,27 @@ class CameraRequestTest {
                     assertThat(e.getMessage()).contains(message);
                 });
     }
+
+    /** The console shows each message beside its field: the error names it. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{}                                                             | camera_id",
+        "{\"camera_id\":\"a b\",\"rtsp_url\":\"rtsp://h/x\"}            | camera_id",
+        "{\"camera_id\":5,\"rtsp_url\":\"rtsp://h/x\"}                  | camera_id",
+        "{\"camera_id\":\"a\"}                                          | rtsp_url",
+        "{\"camera_id\":\"a\",\"rtsp_url\":\"http://h/x\"}              | rtsp_url",
+        "{\"camera_id\":\"a\",\"rtsp_url\":\"rtsp://h/x\",\"name\":\"a\\u0007b\"}      | name",
+        "{\"camera_id\":\"a\",\"rtsp_url\":\"rtsp://h/x\",\"enable_analytics\":\"yes\"} | enable_analytics",
+        "{\"camera_id\":\"a\",\"rtsp_url\":\"rtsp://h/x\",\"tls_verify\":1}     | tls_verify",
+    })
+    void namesTheFieldAtFault(String json, String field) {
+        assertThatThrownBy(() -> parse(json))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.field()).isEqualTo(field));
+    }
+
+    @Test
+    void anUnknownFieldIsAboutTheRequestNotAField() {
+        assertThatThrownBy(() -> parse("{\"camera_id\":\"a\",\"rtsp_url\":\"rtsp://h/x\",\"x\":1}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.field()).isNull());
+    }
 }
