@@ -3,12 +3,23 @@ import { whenUnauthorized } from './feed.js';
 import { signInView } from './signin.js';
 import { camerasView } from './cameras.js';
 import { singleView, gridView } from './live.js';
+import { facesView } from './faces.js';
+import { eventsView } from './events.js';
+import { webhooksView } from './webhooks.js';
+import { analyticsView } from './analytics.js';
 
-// Pages are hash routes (#/cameras, #/live/<id>, #/grid): the server serves one static page
-// and the back button still works.
+// Pages are hash routes (#/cameras, #/live/<id>, #/grid, #/faces, #/events, #/webhooks,
+// #/analytics): the server serves one static page and the back button still works.
 const main = document.querySelector('main');
 const nav = document.querySelector('header nav');
 let teardown = () => {};
+// Pages whose view takes (main, optional argument from #/page/<arg>) and returns its teardown.
+const PAGES = {
+  faces: { title: 'Faces', view: facesView },
+  events: { title: 'Events', view: eventsView },
+  webhooks: { title: 'Webhooks', view: webhooksView },
+  analytics: { title: 'Analytics', view: analyticsView },
+};
 
 function route(notice) {
   teardown();
@@ -27,6 +38,9 @@ function route(notice) {
   } else if (page === 'grid') {
     document.title = 'Live grid · Lenswire';
     teardown = gridView(main);
+  } else if (PAGES[page]) {
+    document.title = `${PAGES[page].title} · Lenswire`;
+    teardown = PAGES[page].view(main, arg === undefined ? undefined : decodeURIComponent(arg));
   } else {
     document.title = 'Cameras · Lenswire';
     teardown = camerasView(main);
