@@ -37,7 +37,7 @@ function route(notice) {
     teardown = singleView(main, id);
   } else if (page === 'grid') {
     document.title = 'Live grid · Lenswire';
-    teardown = gridView(main);
+    teardown = gridView(main, arg && decodeURIComponent(arg));
   } else if (PAGES[page]) {
     document.title = `${PAGES[page].title} · Lenswire`;
     teardown = PAGES[page].view(main, arg === undefined ? undefined : decodeURIComponent(arg));
@@ -46,7 +46,7 @@ function route(notice) {
     teardown = camerasView(main);
   }
   nav.querySelectorAll('a').forEach((a) => {
-    const current = a.getAttribute('href') === '#/' + (page || 'cameras');
+    const current = a.getAttribute('href') === '#/' + (page === 'live' ? 'cameras' : page || 'cameras');
     if (current) {
       a.setAttribute('aria-current', 'page');
     } else {

@@ -74,6 +74,8 @@ export class LivePlayer {
       lowLatencyMode: true,
       // playback starts up to a GOP behind: catch up to the live edge instead of staying there
       maxLiveSyncPlaybackRate: 1.5,
+      // a stall moves the target back by one part's worth, not hls.js's default 1 s (as player.html)
+      liveSyncOnStallIncrease: 0.2,
       xhrSetup: (xhr, requested) => {
         const u = new URL(requested, location.href);
         u.searchParams.set('token', this.token);

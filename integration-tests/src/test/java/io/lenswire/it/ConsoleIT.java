@@ -238,6 +238,20 @@ class ConsoleIT {
                 .allMatch(l -> l.getText().matches("latency [0-9.]+ s")));
         Screenshots.saveWideAndNarrow(browser, "grid");
 
+        // a choice of cameras: unticking one closes its player and ends its session; the choice
+        // is kept in the address, so a reload (a bookmarked wall screen) shows the same cameras
+        browser.findElement(By.cssSelector(".grid-choice summary")).click();
+        waitForVisible(By.id("grid-choice-gate")).click();
+        Wait.until("gate's tile gone", Duration.ofSeconds(5), () -> gridCameras().equals(List.of("door", "yard")));
+        Wait.until("gate's session ended", Duration.ofSeconds(5), () -> sessionsOf("gate").isEmpty());
+        assertThat(js.executeScript("return location.hash;")).isEqualTo("#/grid/door,yard");
+        Screenshots.save(browser, "grid-choice-wide");
+        theBrowserConsoleHasNoErrors();
+        browser.navigate().refresh();
+        Wait.until("door and yard after a reload", Duration.ofSeconds(10), () -> gridCameras().equals(List.of("door", "yard")));
+        Wait.until("one session each", Duration.ofSeconds(10),
+                () -> sessionsOf("door").size() == 1 && sessionsOf("yard").size() == 1 && sessionsOf("gate").isEmpty());
+
         // the console's sessions end with the page (keepalive DELETEs on pagehide)
         theBrowserConsoleHasNoErrors();
         browser.get("about:blank");
@@ -288,7 +302,70 @@ class ConsoleIT {
         assertThat(sessionsOf("door")).hasSize(1);
     }
 
+    /**
+     * Every page can be reached and used without a mouse: its nav link is reached with Tab and
+     * opened with Enter, and Tab then visits every visible control of the page.
+     */
+    @Test
+    @Order(9)
+    void everyPageIsWalkedWithTheKeyboard() {
+        browser.get(api.base() + "/#/cameras");
+        waitFor(By.id("camera-list"));
+        @SuppressWarnings("unchecked")
+        List<String> pages = (List<String>) js.executeScript(
+                "return [...document.querySelectorAll('header nav a')].map(a => a.getAttribute('href'));");
+        assertThat(pages).contains("#/cameras", "#/grid", "#/faces", "#/events", "#/webhooks", "#/analytics");
+        for (String page : pages) {
+            js.executeScript("document.activeElement.blur(); window.scrollTo(0, 0);");
+            tabUntil("the nav link " + page, "document.activeElement.matches(\"header nav a[href='" + page + "']\")");
+            browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+            Wait.until(page + " open", Duration.ofSeconds(5), () -> page.equals(js.executeScript("return location.hash;")));
+            Wait.sleep(1500); // the page's first answers have arrived
+            // tags the page's visible controls, then walks them with Tab
+            Number controls = (Number) js.executeScript("""
+                    let n = 0;
+                    document.querySelectorAll('main a[href], main button, main input, main select, main textarea, main summary, main [tabindex]')
+                      .forEach((e) => {
+                        const folded = e.closest('details:not([open])') && !e.matches('details > summary');
+                        const hidden = folded || e.closest('dialog:not([open]), [hidden]') || e.getClientRects().length === 0
+                          || e.disabled || e.tabIndex < 0;
+                        if (!hidden) { e.dataset.kbWalk = String(n++); }
+                      });
+                    window.kbSeen = new Set();
+                    document.addEventListener('focusin', (ev) => { if (ev.target.dataset.kbWalk) window.kbSeen.add(ev.target.dataset.kbWalk); });
+                    return n;""");
+            assertThat(controls.intValue()).as("controls on " + page).isPositive();
+            for (int i = 0; i < controls.intValue() + 12; i++) {
+                browser.switchTo().activeElement().sendKeys(Keys.TAB);
+            }
+            @SuppressWarnings("unchecked")
+            List<String> missed = (List<String>) js.executeScript("""
+                    return [...document.querySelectorAll('[data-kb-walk]')]
+                      .filter((e) => !window.kbSeen.has(e.dataset.kbWalk) && e.getClientRects().length > 0)
+                      .map((e) => e.outerHTML.slice(0, 120));""");
+            assertThat(missed).as("controls of " + page + " that Tab never reached").isEmpty();
+            js.executeScript("document.querySelectorAll('[data-kb-walk]').forEach((e) => delete e.dataset.kbWalk);");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static void tabUntil(String what, String condition) {
+        for (int i = 0; i < 40; i++) {
+            if (Boolean.TRUE.equals(js.executeScript("return " + condition + ";"))) {
+                return;
+            }
+            browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached " + what);
+    }
+
+    private static List<String> gridCameras() {
+        @SuppressWarnings("unchecked")
+        List<String> ids = (List<String>) js.executeScript(
+                "return [...document.querySelectorAll('.tiles .player')].map(p => p.dataset.camera);");
+        return ids;
+    }
 
     private static void submitCamera(String id, String url, String name) {
         for (Map.Entry<String, String> field : Map.of("add-camera_id", id, "add-rtsp_url", url, "add-name", name).entrySet()) {
