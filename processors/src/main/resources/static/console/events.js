@@ -84,6 +84,7 @@ export function eventsView(main) {
     if (document.getElementById('event-' + event.event_id)) {
       return;
     }
+    offerChoices(section, event);
     const item = eventItem(event, thumbs, signal, (e) => dialog.open(e));
     if (where === 'top') {
       list.prepend(item);
@@ -175,15 +176,31 @@ async function fillChoices(section, signal) {
     api('GET', '/api/stream/cameras/status', undefined, { signal }),
     api('GET', '/api/faces', undefined, { signal }),
   ]);
-  const option = (value, text) => {
-    const o = document.createElement('option');
-    o.value = value;
-    o.textContent = text;
-    return o;
-  };
-  section.querySelector('#filter-camera').append(...cameras.cameras.map((c) =>
-    option(c.camera_id, c.name === c.camera_id ? c.camera_id : `${c.name} (${c.camera_id})`)));
-  section.querySelector('#filter-person').append(...faces.persons.map((p) => option(String(p.id), `${p.name} (id ${p.id})`)));
+  cameras.cameras.forEach((c) => choice(section.querySelector('#filter-camera'), c.camera_id, c.name));
+  faces.persons.forEach((p) => choice(section.querySelector('#filter-person'), p.id, p.name));
+}
+
+// Cameras added and people enrolled after the page opened (or since removed) become choices
+// when one of their events is shown.
+function offerChoices(section, event) {
+  if (event.data.camera_id) {
+    choice(section.querySelector('#filter-camera'), event.data.camera_id, event.data.camera_name);
+  }
+  if (event.data.person_id != null) {
+    choice(section.querySelector('#filter-person'), event.data.person_id, event.data.name);
+  }
+}
+
+function choice(select, id, name) {
+  const value = String(id);
+  if ([...select.options].some((o) => o.value === value)) {
+    return;
+  }
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = select.id === 'filter-person' ? `${name} (id ${id})`
+    : !name || name === value ? value : `${name} (${value})`;
+  select.append(o);
 }
 
 function describe(event) {
