@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import javax.imageio.ImageIO;
@@ -275,6 +276,43 @@ class ConsoleFacesEventsIT {
 
     @Test
     @Order(8)
+    void aDroppedStreamResumesWithLastEventIdAndMissesNothing() throws IOException {
+        js.executeScript("window.sameDocument = true;");
+        List<String> before = listed();
+        assertThat(before).isNotEmpty();
+        // the stream cannot reopen until the test lets it, so events are stored while the page is away
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/events/stream*")));
+        expectedErrors.add(e -> e.contains("/api/events/stream"));
+        try (ScriptedReceiver receiver = ScriptedReceiver.start(0, r -> 200)) {
+            app.restart(); // the server ends every stream as it stops
+            Wait.until("'Reconnecting…' on the page", Duration.ofSeconds(10), () -> "Reconnecting\u2026".equals(text("#live-status")));
+            Api.Response hook = api.postJson("/api/webhooks", Api.JSON.createObjectNode().put("url", receiver.url("/hook"))
+                    .set("events", Api.JSON.createArrayNode().add("camera.online")).toString());
+            assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+            String hookId = hook.json().path("webhook").path("id").asText();
+            for (int i = 0; i < 3; i++) {
+                assertThat(api.postJson("/api/webhooks/" + hookId + "/test", "").status()).isEqualTo(202);
+            }
+            Wait.sleep(2500); // a retry or more, blocked
+            assertThat(listed()).as("nothing new while the stream is down").isEqualTo(before);
+
+            browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+            Wait.until("the live feed open again", Duration.ofSeconds(10), () -> "Live".equals(text("#live-status")));
+            Wait.until("the three events stored meanwhile", Duration.ofSeconds(10), () -> listed().size() == before.size() + 3);
+            assertThat(api.postJson("/api/webhooks/" + hookId + "/test", "").status()).isEqualTo(202);
+            Wait.until("and a live one", Duration.ofSeconds(10), () -> listed().size() == before.size() + 4);
+            assertThat(listed()).as("no gap, no duplicate, newest first").isEqualTo(storedIds("type=webhook.test"));
+            assertThat(js.executeScript("return window.sameDocument === true;")).as("no reload").isEqualTo(true);
+            assertThat(api.delete("/api/webhooks/" + hookId).status()).isEqualTo(200);
+        } finally {
+            browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+            browser.executeCdpCommand("Network.disable", Map.of());
+        }
+    }
+
+    @Test
+    @Order(9)
     void deletingAPersonAsksFirst() {
         browser.findElement(By.cssSelector("header nav a[href='#/faces']")).click();
         WebElement delete = waitFor(By.cssSelector("[aria-label='Delete Barack Obama']"));
