@@ -153,6 +153,9 @@ export function eventsView(main) {
       await fillChoices(section, signal);
       // the stream resumes after the newest stored event: nothing stored meanwhile is missed
       const newest = await api('GET', '/api/events?limit=1', undefined, { signal });
+      if (signal.aborted) {
+        return; // the page closed meanwhile: no stream to stop later
+      }
       const stream = new EventStream(newest.events[0]?.event_id ?? null, live, (state) => { status.textContent = state; }, show);
       signal.addEventListener('abort', () => stream.stop());
       stream.start();
