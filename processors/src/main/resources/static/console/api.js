@@ -24,18 +24,47 @@ export class ApiError extends Error {
  */
 export async function api(method, path, body, options = {}) {
   const headers = { 'X-API-Key': options.key ?? apiKey.get() ?? '' };
-  if (body !== undefined) {
+  // a FormData body (photo uploads) goes as multipart: the browser writes its Content-Type and boundary
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) {
     headers['Content-Type'] = 'application/json';
   }
   let response;
   try {
     response = await fetch(path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      keepalive: options.keepalive === true, cache: 'no-store',
+      method, headers, body: body === undefined || form ? body : JSON.stringify(body),
+      keepalive: options.keepalive === true, cache: 'no-store', signal: options.signal,
     });
   } catch (e) {
+    if (e.name === 'AbortError') {
+      throw e;
+    }
     throw new ApiError(0, { error: 'network', message: 'The server cannot be reached' });
   }
+  return answer(response);
+}
+
+/**
+ * An image the API serves behind the key (enrolled photos, event snapshots): <img src> cannot
+ * send X-API-Key, so it is fetched and handed out as an object URL, which the caller revokes.
+ */
+export async function apiImageUrl(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { 'X-API-Key': apiKey.get() ?? '' }, signal: options.signal });
+  } catch (e) {
+    if (e.name === 'AbortError') {
+      throw e;
+    }
+    throw new ApiError(0, { error: 'network', message: 'The server cannot be reached' });
+  }
+  if (!response.ok) {
+    await answer(response);
+  }
+  return URL.createObjectURL(await response.blob());
+}
+
+async function answer(response) {
   let json = {};
   try {
     json = await response.json();

@@ -9,6 +9,11 @@ export function whenUnauthorized(handler) {
   onUnauthorized = handler;
 }
 
+/** For the pages' own calls: a 401 signs the tab out, whichever call met it. */
+export function unauthorized(error) {
+  onUnauthorized(error);
+}
+
 /** Calls listener(cameras, error) now and after every poll; returns the function that stops it. */
 export function watchCameras(listener) {
   listeners.add(listener);

@@ -116,6 +116,16 @@ public class FaceRepository {
         }
     }
 
+    /** The bytes and content type of one photo of one person; empty when either id is unknown. */
+    public Optional<StoredPhoto> photo(long personId, long imageId) {
+        return jdbc.query("SELECT content_type, data FROM face_images WHERE person_id = ? AND image_id = ?",
+                (rs, row) -> new StoredPhoto(rs.getString(1), rs.getBytes(2)), personId, imageId).stream().findFirst();
+    }
+
+    /** A photo as it was uploaded, to show it back. */
+    public record StoredPhoto(String contentType, byte[] data) {
+    }
+
     public int countPeople() {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM persons", Integer.class);
         return n == null ? 0 : n;

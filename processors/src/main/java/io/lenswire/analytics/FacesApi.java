@@ -30,7 +30,7 @@ import io.lenswire.events.StoredEvent;
  * The enrollment endpoints: {@code POST /api/faces} (multipart: {@code name}, one or more
  * {@code images}), {@code POST /api/faces/{id}/images} (multipart {@code images}, or JSON
  * {@code {"event_id": "...", "camera_id": "..."}} for the face snapshot of a stored event), {@code GET /api/faces},
- * {@code DELETE /api/faces/{id}}.
+ * {@code DELETE /api/faces/{id}}, {@code GET /api/faces/{id}/images/{image_id}} (a stored photo's bytes).
  */
 @Component("facesApi")
 public class FacesApi {
@@ -41,11 +41,14 @@ public class FacesApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FaceEnrollment enrollment;
+    private final FaceRepository repository;
     private final AnalyticsProperties settings;
     private final ObjectProvider<EventStore> events;
 
-    public FacesApi(FaceEnrollment enrollment, AnalyticsProperties settings, ObjectProvider<EventStore> events) {
+    public FacesApi(FaceEnrollment enrollment, FaceRepository repository, AnalyticsProperties settings,
+                    ObjectProvider<EventStore> events) {
         this.enrollment = enrollment;
+        this.repository = repository;
         this.settings = settings;
         this.events = events;
     }
@@ -80,6 +83,23 @@ public class FacesApi {
             throw ApiException.notFound("No enrolled person with id " + id);
         }
         exchange.getMessage().setBody(Map.of("success", true, "id", id, "message", "Person deleted"));
+    }
+
+    /** A stored photo as uploaded (JPEG or PNG), so a client can show whom it enrolled. */
+    public void image(Exchange exchange) {
+        long id = personId(exchange);
+        String raw = exchange.getIn().getHeader("image_id", String.class);
+        FaceRepository.StoredPhoto photo = raw == null || !raw.matches("[0-9]{1,18}") ? null
+                : repository.photo(id, Long.parseLong(raw)).orElse(null);
+        if (photo == null) {
+            throw ApiException.notFound("No image '" + ApiException.printable(raw) + "' of an enrolled person with id " + id);
+        }
+        exchange.getMessage().setHeaders(new LinkedHashMap<>());
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, photo.contentType());
+        // a stored photo never changes; deleting the person deletes it
+        exchange.getMessage().setHeader("Cache-Control", "private, max-age=86400");
+        exchange.getMessage().setBody(photo.data());
     }
 
     /**

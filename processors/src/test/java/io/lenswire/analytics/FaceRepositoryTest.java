@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-/** The gallery is rebuilt one stored photo at a time, not from one result holding all of them. */
+/**
+ * The gallery is rebuilt one stored photo at a time, not from one result holding all of them; a
+ * photo is served back only under its own person.
+ */
 class FaceRepositoryTest {
 
     private FaceRepository repository;
@@ -54,5 +57,20 @@ class FaceRepositoryTest {
         assertThat(repository.countImages()).isEqualTo(2);
         assertThat(repository.countImages(a)).isEqualTo(1);
         assertThat(repository.countPeople()).isEqualTo(2);
+    }
+
+    @Test
+    void aPhotoIsFoundUnderItsOwnPersonOnly() {
+        long a = repository.insertPerson("A");
+        long b = repository.insertPerson("B");
+        long image = photo(a, 123);
+        assertThat(repository.photo(a, image)).hasValueSatisfying(p -> {
+            assertThat(p.data()).hasSize(123);
+            assertThat(p.contentType()).isEqualTo("image/jpeg");
+        });
+        assertThat(repository.photo(b, image)).as("another person's photo").isEmpty();
+        assertThat(repository.photo(a, image + 1)).isEmpty();
+        repository.deletePerson(a);
+        assertThat(repository.photo(a, image)).as("deleted with the person").isEmpty();
     }
 }
