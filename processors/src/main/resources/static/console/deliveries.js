@@ -90,6 +90,12 @@ export function deliveriesView(main, webhookId) {
   }, 2000, (error) => {
     pollError.hidden = !error;
     pollError.textContent = error ? `The deliveries could not be updated: ${error.message}` : '';
+    if (error?.status === 404) {
+      // deleted meanwhile (here or elsewhere): asking again every 2 s would only repeat the 404
+      poll.stop();
+      pollError.textContent = `There is no webhook ${webhookId} (any more).`;
+      section.querySelector('#send-test').disabled = true;
+    }
   });
   return () => {
     poll.stop();

@@ -26,6 +26,9 @@ export function repeat(task, ms, onError = () => {}) {
       return;
     }
     onError(error);
+    if (stopped) {
+      return; // onError may stop it
+    }
     // an action during the run may not be in its answer: one more run at once
     timer = setTimeout(run, again ? 0 : ms);
   };
