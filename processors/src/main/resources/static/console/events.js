@@ -1,5 +1,5 @@
 import { api, apiImageUrl, apiKey, ApiError } from './api.js';
-import { unauthorized } from './feed.js';
+import { signOutIfUnauthorized } from './feed.js';
 
 const TYPES = ['face.recognized', 'face.unknown', 'camera.offline', 'camera.online', 'webhook.test'];
 const PAGE = 25;
@@ -72,8 +72,7 @@ export function eventsView(main) {
     if (error.name === 'AbortError') {
       return;
     }
-    if (error.status === 401) {
-      unauthorized(error);
+    if (signOutIfUnauthorized(error)) {
       return;
     }
     errorLine.textContent = error.message;
@@ -251,9 +250,7 @@ function eventItem(event, thumbs, signal, onOpen) {
       thumbs.set(event.event_id, url);
       img.src = url;
     }, (e) => {
-      if (e.status === 401) {
-        unauthorized(e);
-      } else if (e.name !== 'AbortError') {
+      if (!signOutIfUnauthorized(e) && e.name !== 'AbortError') {
         img.alt = `No face snapshot: ${e.message}`;
       }
     });
@@ -306,9 +303,7 @@ function snapshotDialog(dialog, signal) {
         url = frame;
         img.src = url;
       } catch (e) {
-        if (e.status === 401) {
-          unauthorized(e);
-        } else if (e.name !== 'AbortError') {
+        if (!signOutIfUnauthorized(e) && e.name !== 'AbortError') {
           error.textContent = `The frame could not be loaded: ${e.message}`;
           error.hidden = false;
         }
@@ -370,8 +365,7 @@ class EventStream {
       if (this.aborter.signal.aborted) {
         return;
       }
-      if (e.status === 401) {
-        unauthorized(e);
+      if (signOutIfUnauthorized(e)) {
         return;
       }
       if (e instanceof ApiError && e.status !== 0) {

@@ -1,5 +1,5 @@
 import { api, apiImageUrl } from './api.js';
-import { unauthorized } from './feed.js';
+import { signOutIfUnauthorized } from './feed.js';
 import { photoPicker } from './photo-picker.js';
 
 /**
@@ -72,9 +72,7 @@ export function facesView(main) {
       await refresh();
       done.textContent = `${files.length === 1 ? '1 photo' : files.length + ' photos'} added: ${answer.person.images.length} in all.`;
     } catch (e) {
-      if (e.status === 401) {
-        unauthorized(e);
-      } else if (e.name !== 'AbortError') {
+      if (!signOutIfUnauthorized(e) && e.name !== 'AbortError') {
         picker.showError(e.message);
       }
     }
@@ -134,8 +132,7 @@ function failed(error, line, prefix) {
   if (error.name === 'AbortError') {
     return;
   }
-  if (error.status === 401) {
-    unauthorized(error);
+  if (signOutIfUnauthorized(error)) {
     return;
   }
   line.textContent = prefix + error.message;
@@ -151,8 +148,7 @@ function clearErrors(form) {
 // The enrollment API names no `field`; its messages start with what they are about: "name ..."
 // for the name, "image <n> ..." (or the missing/too many images) for the photos.
 function showEnrollError(form, picker, error) {
-  if (error.status === 401) {
-    unauthorized(error);
+  if (signOutIfUnauthorized(error)) {
     return;
   }
   const field = error.field ?? (/^name\b/.test(error.message) ? 'name'
@@ -256,9 +252,7 @@ class PhotoUrls {
       this.urls.set(key, url);
       img.src = url;
     } catch (e) {
-      if (e.status === 401) {
-        unauthorized(e);
-      } else if (e.name !== 'AbortError') {
+      if (!signOutIfUnauthorized(e) && e.name !== 'AbortError') {
         img.alt = `${img.alt}: ${e.message}`;
       }
     }

@@ -9,9 +9,13 @@ export function whenUnauthorized(handler) {
   onUnauthorized = handler;
 }
 
-/** For the pages' own calls: a 401 signs the tab out, whichever call met it. */
-export function unauthorized(error) {
-  onUnauthorized(error);
+/** For the pages' own calls: a 401 signs the tab out (true), anything else is theirs to show (false). */
+export function signOutIfUnauthorized(error) {
+  if (error?.status === 401) {
+    onUnauthorized(error);
+    return true;
+  }
+  return false;
 }
 
 /** Calls listener(cameras, error) now and after every poll; returns the function that stops it. */

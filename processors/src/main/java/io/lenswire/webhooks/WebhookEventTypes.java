@@ -15,12 +15,12 @@ final class WebhookEventTypes {
 
     static List<String> check(List<String> types, String field) {
         if (types == null || types.isEmpty()) {
-            throw ApiException.badRequest("'" + field + "' must list at least one event type: " + String.join(", ", EventType.wireNames()));
+            throw ApiException.badField(field, "'" + field + "' must list at least one event type: " + String.join(", ", EventType.wireNames()));
         }
         Set<String> out = new LinkedHashSet<>();
         for (String t : types) {
             if (t == null || EventType.fromWireName(t).isEmpty()) {
-                throw ApiException.badRequest("'" + field + "': unknown event type '" + t + "'; known: "
+                throw ApiException.badField(field, "'" + field + "': unknown event type '" + t + "'; known: "
                         + String.join(", ", EventType.wireNames()));
             }
             out.add(t);

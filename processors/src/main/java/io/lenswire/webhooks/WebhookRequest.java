@@ -34,7 +34,7 @@ record WebhookRequest(String url, List<String> events, String description, Boole
             return null;
         }
         if (!v.isTextual()) {
-            throw ApiException.badRequest("'" + field + "' must be a string");
+            throw ApiException.badField(field, "'" + field + "' must be a string");
         }
         return v.asText();
     }
@@ -42,10 +42,10 @@ record WebhookRequest(String url, List<String> events, String description, Boole
     private static String description(JsonNode body) {
         String d = text(body, "description");
         if (d != null && d.length() > MAX_DESCRIPTION) {
-            throw ApiException.badRequest("'description' is longer than " + MAX_DESCRIPTION + " characters");
+            throw ApiException.badField("description", "'description' is longer than " + MAX_DESCRIPTION + " characters");
         }
         if (d != null && d.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
-            throw ApiException.badRequest("'description' must not hold control characters");
+            throw ApiException.badField("description", "'description' must not hold control characters");
         }
         return d;
     }
@@ -56,12 +56,12 @@ record WebhookRequest(String url, List<String> events, String description, Boole
             return null;
         }
         if (!v.isArray()) {
-            throw ApiException.badRequest("'events' must be an array of event types");
+            throw ApiException.badField("events", "'events' must be an array of event types");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode e : v) {
             if (!e.isTextual()) {
-                throw ApiException.badRequest("'events' must be an array of event types");
+                throw ApiException.badField("events", "'events' must be an array of event types");
             }
             out.add(e.asText());
         }
@@ -74,7 +74,7 @@ record WebhookRequest(String url, List<String> events, String description, Boole
             return null;
         }
         if (!v.isBoolean()) {
-            throw ApiException.badRequest("'enabled' must be true or false");
+            throw ApiException.badField("enabled", "'enabled' must be true or false");
         }
         return v.asBoolean();
     }

@@ -45,36 +45,36 @@ public class WebhookUrlPolicy implements DnsResolver {
         try {
             resolve(uri.getHost());
         } catch (UnknownHostException e) {
-            throw ApiException.badRequest("'url': " + e.getMessage());
+            throw ApiException.badField("url", "'url': " + e.getMessage());
         }
         return uri;
     }
 
     static URI parse(String url) {
         if (url == null || url.isBlank()) {
-            throw ApiException.badRequest("'url' is required");
+            throw ApiException.badField("url", "'url' is required");
         }
         if (url.length() > MAX_URL_LENGTH) {
-            throw ApiException.badRequest("'url' is longer than " + MAX_URL_LENGTH + " characters");
+            throw ApiException.badField("url", "'url' is longer than " + MAX_URL_LENGTH + " characters");
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw ApiException.badRequest("'url' is not a valid URL");
+            throw ApiException.badField("url", "'url' is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw ApiException.badRequest("'url' must be an http or https URL");
+            throw ApiException.badField("url", "'url' must be an http or https URL");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ApiException.badRequest("'url' has no host");
+            throw ApiException.badField("url", "'url' has no host");
         }
         if (uri.getRawUserInfo() != null) {
-            throw ApiException.badRequest("'url' must not hold user info (user:password@); authenticate receivers by the signature");
+            throw ApiException.badField("url", "'url' must not hold user info (user:password@); authenticate receivers by the signature");
         }
         if (uri.getRawFragment() != null) {
-            throw ApiException.badRequest("'url' must not have a fragment");
+            throw ApiException.badField("url", "'url' must not have a fragment");
         }
         return uri;
     }

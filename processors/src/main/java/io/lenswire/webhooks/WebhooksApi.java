@@ -50,10 +50,10 @@ public class WebhooksApi {
     public void create(Exchange exchange) {
         WebhookRequest r = WebhookRequest.parse(json.readObject(exchange));
         if (r.url() == null) {
-            throw ApiException.badRequest("'url' is required");
+            throw ApiException.badField("url", "'url' is required");
         }
         if (r.events() == null) {
-            throw ApiException.badRequest("'events' is required: a list of event types");
+            throw ApiException.badField("events", "'events' is required: a list of event types");
         }
         urls.check(r.url());
         if (endpoints.count() >= settings.getMaxEndpoints()) {

@@ -45,7 +45,9 @@ class WebhookUrlPolicyTest {
         for (String bad : new String[] {"ftp://127.0.0.1/x", "file:///etc/passwd", "gopher://127.0.0.1/", "http://", "not a url",
                 "http://user:pw@127.0.0.1/", "http://127.0.0.1/#frag", "", "http://169.254.169.254/latest/meta-data"}) {
             assertThatThrownBy(() -> lan.check(bad)).as(bad).isInstanceOf(ApiException.class)
-                    .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400));
+                    .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400))
+                    // the console shows the message beside its url field
+                    .satisfies(e -> assertThat(((ApiException) e).field()).isEqualTo("url"));
         }
         assertThatThrownBy(() -> lan.check("http://x/" + "a".repeat(2100))).isInstanceOf(ApiException.class);
     }
