@@ -4,6 +4,9 @@ import { signOutIfUnauthorized } from './feed.js';
 const TYPES = ['face.recognized', 'face.unknown', 'camera.offline', 'camera.online', 'webhook.test'];
 const PAGE = 25;
 const RETRY_MS = 2000;
+// A tab left open for days must not keep every event (and its thumbnail): past this many, the
+// oldest shown go, and "Older events" brings them back from the store.
+const MAX_SHOWN = 300;
 
 /**
  * The events page: stored events newest first (GET /api/events, filtered by camera, person and
@@ -62,21 +65,47 @@ export function eventsView(main) {
   let cursor = null;
   let generation = 0;
   let loading = null; // live events that came while a page was loading
+  let pagingUntil = null; // once the oldest shown were dropped: older pages start before this time
+  let streamError = false; // the error line shows the stream's trouble (gone once it is live again)
 
   const filters = () => Object.fromEntries([...new FormData(filtersForm)].filter(([, v]) => v !== ''));
   const matches = (event, f) => (!f.type || event.type === f.type)
     && (!f.camera_id || event.data.camera_id === f.camera_id)
     && (!f.person_id || String(event.data.person_id) === f.person_id);
 
-  const show = (error) => {
+  const show = (error, fromStream = false) => {
     if (error.name === 'AbortError') {
       return;
     }
     if (signOutIfUnauthorized(error)) {
       return;
     }
+    streamError = fromStream;
     errorLine.textContent = error.message;
     errorLine.hidden = false;
+  };
+  const streamState = (state) => {
+    status.textContent = state;
+    if (state === 'Live' && streamError) {
+      errorLine.hidden = true;
+      streamError = false;
+    }
+  };
+
+  // Drops the oldest shown events past MAX_SHOWN; the store still has them. `until` excludes its
+  // own instant, hence the extra millisecond (events shown twice are skipped by id).
+  const trim = () => {
+    while (list.children.length > MAX_SHOWN) {
+      const last = list.lastElementChild;
+      const id = last.id.slice('event-'.length);
+      URL.revokeObjectURL(thumbs.get(id));
+      thumbs.delete(id);
+      last.remove();
+      const oldest = Date.parse(list.lastElementChild.querySelector('time').dateTime);
+      pagingUntil = new Date(oldest + 1).toISOString();
+      cursor = null;
+      older.hidden = false;
+    }
   };
 
   const add = (event, where) => {
@@ -87,6 +116,7 @@ export function eventsView(main) {
     const item = eventItem(event, thumbs, signal, (e) => dialog.open(e));
     if (where === 'top') {
       list.prepend(item);
+      trim();
     } else {
       list.append(item);
     }
@@ -97,11 +127,16 @@ export function eventsView(main) {
   async function loadPage(first) {
     const mine = first ? ++generation : generation;
     const query = new URLSearchParams({ ...filters(), limit: String(PAGE) });
-    if (!first && cursor) {
-      query.set('cursor', cursor);
-    }
     if (first) {
+      pagingUntil = null;
       loading = [];
+    } else {
+      if (pagingUntil) {
+        query.set('until', pagingUntil);
+      }
+      if (cursor) {
+        query.set('cursor', cursor);
+      }
     }
     older.disabled = true;
     try {
@@ -155,7 +190,7 @@ export function eventsView(main) {
       if (signal.aborted) {
         return; // the page closed meanwhile: no stream to stop later
       }
-      const stream = new EventStream(newest.events[0]?.event_id ?? null, live, (state) => { status.textContent = state; }, show);
+      const stream = new EventStream(newest.events[0]?.event_id ?? null, live, streamState, (e) => show(e, true));
       signal.addEventListener('abort', () => stream.stop());
       stream.start();
     } catch (e) {

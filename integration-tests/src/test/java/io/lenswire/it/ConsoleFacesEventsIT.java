@@ -331,7 +331,54 @@ class ConsoleFacesEventsIT {
         assertThat(browser.findElement(By.cssSelector(".faces .empty")).isDisplayed()).isTrue();
     }
 
+    /**
+     * A tab left open keeps at most 300 events: the oldest shown go as new ones come, and "Older
+     * events" brings them back from the store, with no gap and no duplicate.
+     */
+    @Test
+    @Order(10)
+    void theLiveFeedIsBoundedAndTheStoreBringsBackWhatItDropped() {
+        browser.findElement(By.cssSelector("header nav a[href='#/events']")).click();
+        waitFor(By.id("filter-type"));
+        new Select(browser.findElement(By.id("filter-type"))).selectByValue("webhook.test");
+        Wait.until("the first page", Duration.ofSeconds(10), () -> listed().equals(allStoredIds("type=webhook.test").subList(0, 25)));
+        try (ScriptedReceiver receiver = ScriptedReceiver.start(0, r -> 200)) {
+            Api.Response hook = api.postJson("/api/webhooks", Api.JSON.createObjectNode().put("url", receiver.url("/hook"))
+                    .set("events", Api.JSON.createArrayNode().add("camera.online")).toString());
+            assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+            String hookId = hook.json().path("webhook").path("id").asText();
+            for (int i = 0; i < 300; i++) {
+                Api.Response sent = api.postJson("/api/webhooks/" + hookId + "/test", "");
+                assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+            }
+            List<String> stored = allStoredIds("type=webhook.test");
+            assertThat(stored.size()).isGreaterThan(325);
+            Wait.until("the newest 300 shown", Duration.ofSeconds(30), () -> listed().equals(stored.subList(0, 300)));
+            WebElement older = waitForVisible(By.id("load-older"));
+            older.click();
+            // the page before the oldest shown one (which it may hold again: shown once)
+            Wait.until("older events below them", Duration.ofSeconds(10), () -> listed().size() >= 324);
+            List<String> shown = listed();
+            assertThat(shown).as("no gap, no duplicate, newest first").isEqualTo(stored.subList(0, shown.size()));
+            assertThat(text("#events-error")).as("no error").isEmpty();
+            assertThat(api.delete("/api/webhooks/" + hookId).status()).isEqualTo(200);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** Every stored event matching a filter, newest first, through all pages. */
+    private static List<String> allStoredIds(String query) {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            Api.Response r = api.get("/api/events?limit=100&" + query + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            r.json().path("events").forEach(e -> ids.add(e.path("event_id").asText()));
+            cursor = r.json().path("next_cursor").isNull() ? null : r.json().path("next_cursor").asText();
+        } while (cursor != null);
+        return ids;
+    }
 
     /**
      * A drop of a file on an element, as the browser dispatches it: a DataTransfer holding a File
