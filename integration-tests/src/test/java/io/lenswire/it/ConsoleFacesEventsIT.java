@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import javax.imageio.ImageIO;
 
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -34,7 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lenswire.it.support.Api;
 import io.lenswire.it.support.Browser;
-import io.lenswire.it.support.BrowserConsole;
+import io.lenswire.it.support.ConsolePage;
 import io.lenswire.it.support.Faces;
 import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.RtspServer;
@@ -67,7 +65,7 @@ class ConsoleFacesEventsIT {
     private static JavascriptExecutor js;
     private static long obamaId;
     /** Errors the current step expects in the browser console: the API's refusals it provokes. */
-    private static final List<Predicate<String>> expectedErrors = new ArrayList<>();
+    private static ConsolePage page;
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,6 +78,7 @@ class ConsoleFacesEventsIT {
                 "--lenswire.events.camera-offline-grace=1s");
         api = app.api();
         browser = Browser.start();
+        page = new ConsolePage(browser);
         js = browser;
         browser.manage().window().setSize(Screenshots.WIDE);
     }
@@ -94,20 +93,15 @@ class ConsoleFacesEventsIT {
     /** No page may log an error but the refusals its step provoked on purpose. */
     @AfterEach
     void theBrowserConsoleHasNoErrors() {
-        List<String> unexpected = BrowserConsole.errors(browser).stream()
-                .filter(e -> expectedErrors.stream().noneMatch(p -> p.test(e))).toList();
-        expectedErrors.clear();
-        assertThat(unexpected).as("errors in the browser console").isEmpty();
+        page.assertNoUnexpectedErrors();
     }
 
     @Test
     @Order(1)
     void aPersonIsEnrolledFromAChosenPhotoAndShownWithIt() {
-        browser.get(api.base() + "/");
-        waitFor(By.id("signin-key")).sendKeys(LenswireProcess.API_KEY, Keys.ENTER);
-        waitFor(By.id("camera-list"));
+        page.signIn(api.base());
         browser.findElement(By.cssSelector("header nav a[href='#/faces']")).click();
-        waitForVisible(By.cssSelector(".faces .empty"));
+        page.waitForVisible(By.cssSelector(".faces .empty"));
 
         browser.findElement(By.id("enroll-name")).sendKeys("Barack Obama");
         // the keyboard way: the file input itself
@@ -115,13 +109,13 @@ class ConsoleFacesEventsIT {
         assertThat(browser.findElement(By.id("enroll-images-chosen")).getText()).isEqualTo("obama.jpg");
         browser.findElement(By.cssSelector("#enroll button[type=submit]")).click();
 
-        Wait.until("the enrollment confirmed", Duration.ofSeconds(20), () -> !text("#enroll-done").isEmpty());
+        Wait.until("the enrollment confirmed", Duration.ofSeconds(20), () -> !page.text("#enroll-done").isEmpty());
         JsonNode persons = api.get("/api/faces").json().path("persons");
         assertThat(persons).hasSize(1);
         obamaId = persons.get(0).path("id").asLong();
         assertThat(persons.get(0).path("images")).hasSize(1);
-        assertThat(text("#enroll-done")).isEqualTo("Barack Obama enrolled (id " + obamaId + ") with 1 photo.");
-        WebElement card = waitFor(By.id("person-" + obamaId));
+        assertThat(page.text("#enroll-done")).isEqualTo("Barack Obama enrolled (id " + obamaId + ") with 1 photo.");
+        WebElement card = page.waitFor(By.id("person-" + obamaId));
         assertThat(card.findElement(By.cssSelector(".name")).getText()).isEqualTo("Barack Obama");
         // the stored photo, fetched with the key, decoded at the size the API reports
         Wait.until("the photo shown", Duration.ofSeconds(10), () -> naturalWidths("#person-" + obamaId + " .photos-strip img").equals(
@@ -135,13 +129,13 @@ class ConsoleFacesEventsIT {
         js.executeScript("window.sameDocument = true;");
         dropPhoto("person-" + obamaId + "-images-drop", Faces.photo("obama2.jpg"));
         Wait.until("the added photo confirmed", Duration.ofSeconds(20),
-                () -> text("#person-" + obamaId + " .person-done").equals("1 photo added: 2 in all."));
+                () -> page.text("#person-" + obamaId + " .person-done").equals("1 photo added: 2 in all."));
         JsonNode images = api.get("/api/faces").json().path("persons").get(0).path("images");
         assertThat(images).hasSize(2);
         assertThat(images.get(1).path("file_name").asText()).isEqualTo("obama2.jpg");
         Wait.until("both photos shown", Duration.ofSeconds(10), () -> naturalWidths("#person-" + obamaId + " .photos-strip img")
                 .equals(List.of(images.get(0).path("width").asLong(), images.get(1).path("width").asLong())));
-        assertThat(text("#person-" + obamaId + " .count")).isEqualTo("2 photos");
+        assertThat(page.text("#person-" + obamaId + " .count")).isEqualTo("2 photos");
         assertThat(js.executeScript("return window.sameDocument === true;")).as("no reload").isEqualTo(true);
         Screenshots.saveWideAndNarrow(browser, "faces");
     }
@@ -150,12 +144,12 @@ class ConsoleFacesEventsIT {
     @Order(3)
     void aPhotoWithoutAFaceShowsTheApiRefusalBesideThePhotos() {
         Path pattern = Faces.scene(work, "pattern");
-        expectedErrors.add(e -> e.contains("/api/faces") && e.contains("400"));
+        page.expectError(e -> e.contains("/api/faces") && e.contains("400"));
         browser.findElement(By.id("enroll-name")).sendKeys("Nobody");
         browser.findElement(By.id("enroll-images")).sendKeys(pattern.toString());
         browser.findElement(By.cssSelector("#enroll button[type=submit]")).click();
 
-        WebElement error = waitForVisible(By.id("enroll-images-error"));
+        WebElement error = page.waitForVisible(By.id("enroll-images-error"));
         Api.Response refusal = Faces.postMultipart(api, "/api/faces", LenswireProcess.API_KEY,
                 Faces.Part.text("name", "Nobody"), Faces.Part.file(pattern));
         assertThat(refusal.status()).as(refusal.body()).isEqualTo(400);
@@ -170,7 +164,7 @@ class ConsoleFacesEventsIT {
     @Order(4)
     void aRecognizedFaceAppearsInTheLiveFeedWithItsThumbnailWithoutReload() {
         browser.findElement(By.cssSelector("header nav a[href='#/events']")).click();
-        Wait.until("the live feed open", Duration.ofSeconds(10), () -> "Live".equals(text("#live-status")));
+        Wait.until("the live feed open", Duration.ofSeconds(10), () -> "Live".equals(page.text("#live-status")));
         js.executeScript("window.sameDocument = true;");
         assertThat(browser.findElements(By.cssSelector("#event-list .type-face-recognized"))).isEmpty();
 
@@ -228,7 +222,7 @@ class ConsoleFacesEventsIT {
         WebElement first = browser.findElement(By.cssSelector("#event-list .type-face-recognized button.event-body"));
         String eventId = first.findElement(By.xpath("..")).getDomAttribute("id").substring("event-".length());
         first.click();
-        WebElement dialog = waitForVisible(By.id("snapshot-dialog"));
+        WebElement dialog = page.waitForVisible(By.id("snapshot-dialog"));
         Api.Binary frame = api.getBytes("/api/events/" + eventId + "/snapshot.jpg?kind=frame");
         assertThat(frame.status()).isEqualTo(200);
         BufferedImage expected = ImageIO.read(new ByteArrayInputStream(frame.body()));
@@ -266,7 +260,7 @@ class ConsoleFacesEventsIT {
             Wait.until("offline events only", Duration.ofSeconds(10), () -> listed().equals(storedIds("type=camera.offline")));
             new Select(browser.findElement(By.id("filter-type"))).selectByValue("webhook.test");
             Wait.until("the first page", Duration.ofSeconds(10), () -> listed().equals(stored.subList(0, 25)));
-            WebElement older = waitForVisible(By.id("load-older"));
+            WebElement older = page.waitForVisible(By.id("load-older"));
             older.click();
             Wait.until("the older page below it", Duration.ofSeconds(10), () -> listed().equals(stored));
             assertThat(older.isDisplayed()).as("no page after the last").isFalse();
@@ -283,10 +277,10 @@ class ConsoleFacesEventsIT {
         // the stream cannot reopen until the test lets it, so events are stored while the page is away
         browser.executeCdpCommand("Network.enable", Map.of());
         browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/events/stream*")));
-        expectedErrors.add(e -> e.contains("/api/events/stream"));
+        page.expectError(e -> e.contains("/api/events/stream"));
         try (ScriptedReceiver receiver = ScriptedReceiver.start(0, r -> 200)) {
             app.restart(); // the server ends every stream as it stops
-            Wait.until("'Reconnecting…' on the page", Duration.ofSeconds(10), () -> "Reconnecting\u2026".equals(text("#live-status")));
+            Wait.until("'Reconnecting…' on the page", Duration.ofSeconds(10), () -> "Reconnecting\u2026".equals(page.text("#live-status")));
             Api.Response hook = api.postJson("/api/webhooks", Api.JSON.createObjectNode().put("url", receiver.url("/hook"))
                     .set("events", Api.JSON.createArrayNode().add("camera.online")).toString());
             assertThat(hook.status()).as(hook.body()).isEqualTo(201);
@@ -298,7 +292,7 @@ class ConsoleFacesEventsIT {
             assertThat(listed()).as("nothing new while the stream is down").isEqualTo(before);
 
             browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
-            Wait.until("the live feed open again", Duration.ofSeconds(10), () -> "Live".equals(text("#live-status")));
+            Wait.until("the live feed open again", Duration.ofSeconds(10), () -> "Live".equals(page.text("#live-status")));
             Wait.until("the three events stored meanwhile", Duration.ofSeconds(10), () -> listed().size() == before.size() + 3);
             assertThat(api.postJson("/api/webhooks/" + hookId + "/test", "").status()).isEqualTo(202);
             Wait.until("and a live one", Duration.ofSeconds(10), () -> listed().size() == before.size() + 4);
@@ -315,9 +309,9 @@ class ConsoleFacesEventsIT {
     @Order(9)
     void deletingAPersonAsksFirst() {
         browser.findElement(By.cssSelector("header nav a[href='#/faces']")).click();
-        WebElement delete = waitFor(By.cssSelector("[aria-label='Delete Barack Obama']"));
+        WebElement delete = page.waitFor(By.cssSelector("[aria-label='Delete Barack Obama']"));
         delete.click();
-        WebElement dialog = waitForVisible(By.id("delete-dialog"));
+        WebElement dialog = page.waitForVisible(By.id("delete-dialog"));
         assertThat(dialog.findElement(By.tagName("h3")).getText()).isEqualTo("Delete Barack Obama (id " + obamaId + ")?");
         dialog.findElement(By.cssSelector("button[value=cancel]")).click();
         Wait.sleep(500);
@@ -325,7 +319,7 @@ class ConsoleFacesEventsIT {
         assertThat(browser.findElements(By.id("person-" + obamaId))).hasSize(1);
 
         browser.findElement(By.cssSelector("[aria-label='Delete Barack Obama']")).click();
-        waitForVisible(By.id("delete-confirm")).click();
+        page.waitForVisible(By.id("delete-confirm")).click();
         Wait.until("the card gone", Duration.ofSeconds(5), () -> browser.findElements(By.id("person-" + obamaId)).isEmpty());
         assertThat(api.get("/api/faces").json().path("persons")).isEmpty();
         assertThat(browser.findElement(By.cssSelector(".faces .empty")).isDisplayed()).isTrue();
@@ -339,7 +333,7 @@ class ConsoleFacesEventsIT {
     @Order(10)
     void theLiveFeedIsBoundedAndTheStoreBringsBackWhatItDropped() {
         browser.findElement(By.cssSelector("header nav a[href='#/events']")).click();
-        waitFor(By.id("filter-type"));
+        page.waitFor(By.id("filter-type"));
         new Select(browser.findElement(By.id("filter-type"))).selectByValue("webhook.test");
         Wait.until("the first page", Duration.ofSeconds(10), () -> listed().equals(allStoredIds("type=webhook.test").subList(0, 25)));
         try (ScriptedReceiver receiver = ScriptedReceiver.start(0, r -> 200)) {
@@ -354,13 +348,13 @@ class ConsoleFacesEventsIT {
             List<String> stored = allStoredIds("type=webhook.test");
             assertThat(stored.size()).isGreaterThan(325);
             Wait.until("the newest 300 shown", Duration.ofSeconds(30), () -> listed().equals(stored.subList(0, 300)));
-            WebElement older = waitForVisible(By.id("load-older"));
+            WebElement older = page.waitForVisible(By.id("load-older"));
             older.click();
             // the page before the oldest shown one (which it may hold again: shown once)
             Wait.until("older events below them", Duration.ofSeconds(10), () -> listed().size() >= 324);
             List<String> shown = listed();
             assertThat(shown).as("no gap, no duplicate, newest first").isEqualTo(stored.subList(0, shown.size()));
-            assertThat(text("#events-error")).as("no error").isEmpty();
+            assertThat(page.text("#events-error")).as("no error").isEmpty();
             assertThat(api.delete("/api/webhooks/" + hookId).status()).isEqualTo(200);
         }
     }
@@ -418,19 +412,6 @@ class ConsoleFacesEventsIT {
                 "return [...document.querySelectorAll(arguments[0])].map((img) => img.complete ? img.naturalWidth : 0);", css);
     }
 
-    private static String text(String css) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText();
-    }
 
-    private static WebElement waitFor(By locator) {
-        Wait.until(locator.toString(), Duration.ofSeconds(10), () -> !browser.findElements(locator).isEmpty());
-        return browser.findElement(locator);
-    }
 
-    private static WebElement waitForVisible(By locator) {
-        Wait.until(locator + " visible", Duration.ofSeconds(10),
-                () -> browser.findElements(locator).stream().anyMatch(WebElement::isDisplayed));
-        return browser.findElement(locator);
-    }
 }

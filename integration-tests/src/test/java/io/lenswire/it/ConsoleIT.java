@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lenswire.it.support.Api;
 import io.lenswire.it.support.Browser;
-import io.lenswire.it.support.BrowserConsole;
+import io.lenswire.it.support.ConsolePage;
 import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.Media;
 import io.lenswire.it.support.RtspServer;
@@ -54,7 +53,7 @@ class ConsoleIT {
     private static ChromeDriver browser;
     private static JavascriptExecutor js;
     /** Errors the current step expects in the browser console: the API's refusals it provokes. */
-    private static final List<Predicate<String>> expectedErrors = new ArrayList<>();
+    private static ConsolePage page;
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,6 +69,7 @@ class ConsoleIT {
         app = LenswireProcess.start("console", "--lenswire.playback.token-ttl=12s");
         api = app.api();
         browser = Browser.start();
+        page = new ConsolePage(browser);
         js = browser;
         browser.manage().window().setSize(Screenshots.WIDE);
     }
@@ -92,23 +92,20 @@ class ConsoleIT {
     /** No page may log an error but the refusals its step provoked on purpose. */
     @AfterEach
     void theBrowserConsoleHasNoErrors() {
-        List<String> unexpected = BrowserConsole.errors(browser).stream()
-                .filter(e -> expectedErrors.stream().noneMatch(p -> p.test(e))).toList();
-        expectedErrors.clear();
-        assertThat(unexpected).as("errors in the browser console").isEmpty();
+        page.assertNoUnexpectedErrors();
     }
 
     @Test
     @Order(1)
     void aBadApiKeyIsRefusedWithAMessage() {
         browser.get(api.base() + "/");
-        WebElement key = waitFor(By.id("signin-key"));
+        WebElement key = page.waitFor(By.id("signin-key"));
         Screenshots.saveWideAndNarrow(browser, "signin");
 
         // Chromium logs the 401 of the check as a failed request: that one is expected
-        expectedErrors.add(e -> e.contains("/api/stream/cameras/status") && e.contains("401"));
+        page.expectError(e -> e.contains("/api/stream/cameras/status") && e.contains("401"));
         key.sendKeys("not-the-key", Keys.ENTER);
-        WebElement error = waitForVisible(By.id("signin-error"));
+        WebElement error = page.waitForVisible(By.id("signin-error"));
         assertThat(error.getText()).startsWith("This API key was refused: ");
         String serverMessage = new Api(api.base(), "not-the-key").get("/api/stream/cameras/status").json().path("message").asText();
         assertThat(error.getText()).endsWith(serverMessage);
@@ -120,10 +117,10 @@ class ConsoleIT {
     @Test
     @Order(2)
     void theRightKeySignsInAndIsKeptForTheTabOnly() {
-        WebElement key = waitFor(By.id("signin-key"));
+        WebElement key = page.waitFor(By.id("signin-key"));
         key.clear();
         key.sendKeys(LenswireProcess.API_KEY, Keys.ENTER);
-        waitFor(By.id("camera-list"));
+        page.waitFor(By.id("camera-list"));
         assertThat(js.executeScript("return sessionStorage.getItem('lenswire.apiKey');")).isEqualTo(LenswireProcess.API_KEY);
         assertThat(js.executeScript("return localStorage.length;")).isEqualTo(0L);
         assertThat(js.executeScript("return document.cookie;")).isEqualTo("");
@@ -134,15 +131,15 @@ class ConsoleIT {
     @Test
     @Order(3)
     void invalidInputShowsTheApiErrorBesideItsField() {
-        expectedErrors.add(e -> e.contains("/api/stream/cameras/add") && e.contains("400"));
+        page.expectError(e -> e.contains("/api/stream/cameras/add") && e.contains("400"));
         submitCamera("front door", rtsp.url("/a"), "");
-        WebElement idError = waitForVisible(By.id("add-camera_id-error"));
+        WebElement idError = page.waitForVisible(By.id("add-camera_id-error"));
         assertThat(idError.getText()).isEqualTo(apiRefusal("front door", rtsp.url("/a")));
         assertThat(browser.findElement(By.id("add-camera_id")).getDomAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.findElement(By.id("add-rtsp_url-error")).isDisplayed()).isFalse();
 
         submitCamera("door", "http://camera.invalid/stream", "");
-        WebElement urlError = waitForVisible(By.id("add-rtsp_url-error"));
+        WebElement urlError = page.waitForVisible(By.id("add-rtsp_url-error"));
         assertThat(urlError.getText()).isEqualTo(apiRefusal("door", "http://camera.invalid/stream"))
                 .startsWith("rtsp_url ");
         assertThat(browser.findElement(By.id("add-camera_id-error")).isDisplayed()).as("the earlier error is gone").isFalse();
@@ -159,7 +156,7 @@ class ConsoleIT {
         submitCamera("door", rtsp.url("/a"), "Front door");
         Wait.until("door STREAMING in the list", Duration.ofSeconds(30), () -> "STREAMING".equals(rowState("door")));
         assertThat(js.executeScript("return window.sameDocument === true;")).as("no reload").isEqualTo(true);
-        assertThat(waitFor(By.id("add-done")).getText()).isEqualTo("Camera door added.");
+        assertThat(page.waitFor(By.id("add-done")).getText()).isEqualTo("Camera door added.");
         WebElement row = browser.findElement(By.id("camera-door"));
         assertThat(cell(row, "camera")).isEqualTo("Front door (door)");
         assertThat(cell(row, "codec")).isEqualTo("h264");
@@ -181,7 +178,7 @@ class ConsoleIT {
     @Order(5)
     void theLiveViewPlaysRefreshesItsSessionAndEndsItWhenClosed() {
         browser.findElement(By.cssSelector("[aria-label='Live view of door']")).click();
-        WebElement video = waitFor(By.cssSelector(".player.large video"));
+        WebElement video = page.waitFor(By.cssSelector(".player.large video"));
         Wait.until("the large video to play", Duration.ofSeconds(30), () -> currentTime(video) >= 0.5);
         double start = currentTime(video);
         Wait.until("3 s of video", Duration.ofSeconds(15), () -> currentTime(video) >= start + 3.0);
@@ -190,8 +187,8 @@ class ConsoleIT {
         assertThat(session.path("state").asText()).isEqualTo("PLAYING");
         assertThat(session.path("user_id").asText()).isEqualTo("web-console");
         Wait.until("a latency reading", Duration.ofSeconds(10),
-                () -> text(".player.large .latency").matches("latency [0-9.]+ s"));
-        assertThat(text(".player.large .status")).isEqualTo("playing");
+                () -> page.text(".player.large .latency").matches("latency [0-9.]+ s"));
+        assertThat(page.text(".player.large .status")).isEqualTo("playing");
         assertThat(browser.findElement(By.cssSelector(".player.large .overlay")).isDisplayed()).isFalse();
 
         byte[] shot = video.getScreenshotAs(OutputType.BYTES);
@@ -210,7 +207,7 @@ class ConsoleIT {
         Wait.until("2 s of video after the refresh", Duration.ofSeconds(10), () -> currentTime(video) >= afterRefresh + 2.0);
 
         browser.findElement(By.id("close-live")).click();
-        waitFor(By.id("camera-list"));
+        page.waitFor(By.id("camera-list"));
         Wait.until("the session ended", Duration.ofSeconds(5), () -> sessionsOf("door").isEmpty());
     }
 
@@ -242,7 +239,7 @@ class ConsoleIT {
         // a choice of cameras: unticking one closes its player and ends its session; the choice
         // is kept in the address, so a reload (a bookmarked wall screen) shows the same cameras
         browser.findElement(By.cssSelector(".grid-choice summary")).click();
-        waitForVisible(By.id("grid-choice-gate")).click();
+        page.waitForVisible(By.id("grid-choice-gate")).click();
         Wait.until("gate's tile gone", Duration.ofSeconds(5), () -> gridCameras().equals(List.of("door", "yard")));
         Wait.until("gate's session ended", Duration.ofSeconds(5), () -> sessionsOf("gate").isEmpty());
         assertThat(js.executeScript("return location.hash;")).isEqualTo("#/grid/door,yard");
@@ -265,7 +262,7 @@ class ConsoleIT {
     void removingACameraAsksFirst() {
         Wait.until("demo listed", Duration.ofSeconds(10), () -> "STREAMING".equals(rowState("demo")));
         browser.findElement(By.cssSelector("[aria-label='Remove demo']")).click();
-        WebElement dialog = waitForVisible(By.id("remove-dialog"));
+        WebElement dialog = page.waitForVisible(By.id("remove-dialog"));
         assertThat(dialog.findElement(By.tagName("h3")).getText()).isEqualTo("Remove camera demo?");
         Screenshots.save(browser, "remove-wide");
         dialog.findElement(By.cssSelector("button[value=cancel]")).click();
@@ -274,7 +271,7 @@ class ConsoleIT {
         assertThat(rowState("demo")).isEqualTo("STREAMING");
 
         browser.findElement(By.cssSelector("[aria-label='Remove demo']")).click();
-        waitForVisible(By.id("remove-confirm")).click();
+        page.waitForVisible(By.id("remove-confirm")).click();
         Wait.until("demo gone from the list", Duration.ofSeconds(5), () -> rowState("demo") == null);
         assertThat(api.state("demo")).isEqualTo("ABSENT");
         assertThat(rowState("door")).isEqualTo("STREAMING");
@@ -284,11 +281,11 @@ class ConsoleIT {
     @Order(8)
     void aPlayerShowsReconnectingWhileItsCameraIsDownAndRecoversByItself() {
         browser.get(api.base() + "/#/live/door");
-        WebElement video = waitFor(By.cssSelector(".player.large video"));
+        WebElement video = page.waitFor(By.cssSelector(".player.large video"));
         Wait.until("the large video to play", Duration.ofSeconds(30), () -> currentTime(video) >= 0.5);
         rtsp.kill();
         Wait.until("'reconnecting' on the player", Duration.ofSeconds(20),
-                () -> "reconnecting".equals(text(".player.large .status")));
+                () -> "reconnecting".equals(page.text(".player.large .status")));
         WebElement overlay = browser.findElement(By.cssSelector(".player.large .overlay"));
         assertThat(overlay.isDisplayed()).isTrue();
         assertThat(overlay.getText()).isEqualTo("reconnecting\u2026");
@@ -298,7 +295,7 @@ class ConsoleIT {
         Wait.until("door STREAMING again", Duration.ofSeconds(30), () -> api.state("door").equals("STREAMING"));
         double resumed = currentTime(video);
         Wait.until("the same player playing on", Duration.ofSeconds(30),
-                () -> currentTime(video) >= resumed + 2.0 && "playing".equals(text(".player.large .status")));
+                () -> currentTime(video) >= resumed + 2.0 && "playing".equals(page.text(".player.large .status")));
         assertThat(overlay.isDisplayed()).isFalse();
         assertThat(sessionsOf("door")).hasSize(1);
     }
@@ -311,7 +308,7 @@ class ConsoleIT {
     @Order(9)
     void everyPageIsWalkedWithTheKeyboard() {
         browser.get(api.base() + "/#/cameras");
-        waitFor(By.id("camera-list"));
+        page.waitFor(By.id("camera-list"));
         @SuppressWarnings("unchecked")
         List<String> pages = (List<String>) js.executeScript(
                 "return [...document.querySelectorAll('header nav a')].map(a => a.getAttribute('href'));");
@@ -401,9 +398,6 @@ class ConsoleIT {
         return row.findElement(By.cssSelector("td." + column)).getText();
     }
 
-    private static String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
-    }
 
     private static double currentTime(WebElement video) {
         Number t = (Number) js.executeScript("return arguments[0].currentTime;", video);
@@ -423,14 +417,5 @@ class ConsoleIT {
         return sessions.get(0);
     }
 
-    private static WebElement waitFor(By locator) {
-        Wait.until(locator.toString(), Duration.ofSeconds(10), () -> !browser.findElements(locator).isEmpty());
-        return browser.findElement(locator);
-    }
 
-    private static WebElement waitForVisible(By locator) {
-        Wait.until(locator + " visible", Duration.ofSeconds(10),
-                () -> browser.findElements(locator).stream().anyMatch(WebElement::isDisplayed));
-        return browser.findElement(locator);
-    }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -30,6 +27,7 @@ import com.standardwebhooks.Webhook;
 import io.lenswire.it.support.Api;
 import io.lenswire.it.support.Browser;
 import io.lenswire.it.support.BrowserConsole;
+import io.lenswire.it.support.ConsolePage;
 import io.lenswire.it.support.Faces;
 import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.RtspServer;
@@ -60,7 +58,7 @@ class ConsoleWebhooksAnalyticsIT {
     private static ChromeDriver browser;
     private static JavascriptExecutor js;
     /** Errors the current step expects in the browser console: the API's refusals it provokes. */
-    private static final List<Predicate<String>> expectedErrors = new ArrayList<>();
+    private static ConsolePage page;
     /** The webhook the page created, and the secret it showed once. */
     private static String webhookId;
     private static String secret;
@@ -82,6 +80,7 @@ class ConsoleWebhooksAnalyticsIT {
                 "--lenswire.analytics.max-fps=4");
         api = app.api();
         browser = Browser.start();
+        page = new ConsolePage(browser);
         js = browser;
         browser.manage().window().setSize(Screenshots.WIDE);
     }
@@ -97,20 +96,15 @@ class ConsoleWebhooksAnalyticsIT {
     /** No page may log an error but the refusals its step provoked on purpose. */
     @AfterEach
     void theBrowserConsoleHasNoErrors() {
-        List<String> unexpected = BrowserConsole.errors(browser).stream()
-                .filter(e -> expectedErrors.stream().noneMatch(p -> p.test(e))).toList();
-        expectedErrors.clear();
-        assertThat(unexpected).as("errors in the browser console").isEmpty();
+        page.assertNoUnexpectedErrors();
     }
 
     @Test
     @Order(1)
     void signInAndOpenTheWebhooksPage() {
-        browser.get(api.base() + "/");
-        waitFor(By.id("signin-key")).sendKeys(LenswireProcess.API_KEY, Keys.ENTER);
-        waitFor(By.id("camera-list"));
+        page.signIn(api.base());
         browser.findElement(By.cssSelector("header nav a[href='#/webhooks']")).click();
-        waitFor(By.id("add-webhook"));
+        page.waitFor(By.id("add-webhook"));
         assertThat(browser.getTitle()).isEqualTo("Webhooks · Lenswire");
         Wait.until("the empty list said so", Duration.ofSeconds(10), () -> browser.findElement(By.cssSelector(".webhooks .empty")).isDisplayed());
     }
@@ -118,9 +112,9 @@ class ConsoleWebhooksAnalyticsIT {
     @Test
     @Order(2)
     void anInvalidUrlShowsTheApiErrorBesideTheUrlField() {
-        expectedErrors.add(e -> e.contains("/api/webhooks") && e.contains("400"));
+        page.expectError(e -> e.contains("/api/webhooks") && e.contains("400"));
         fillWebhook("ftp://127.0.0.1/hooks", "bad", "webhook.test");
-        WebElement urlError = waitForVisible(By.id("hook-url-error"));
+        WebElement urlError = page.waitForVisible(By.id("hook-url-error"));
         Api.Response refusal = api.postJson("/api/webhooks", createBody("ftp://127.0.0.1/hooks", "bad", "webhook.test"));
         assertThat(refusal.status()).isEqualTo(400);
         assertThat(refusal.json().path("field").asText()).isEqualTo("url");
@@ -131,7 +125,7 @@ class ConsoleWebhooksAnalyticsIT {
 
         // no event type: the message goes beside the events instead, and the url's is gone
         fillWebhook(receiver.url(), "bad");
-        WebElement eventsError = waitForVisible(By.id("hook-events-error"));
+        WebElement eventsError = page.waitForVisible(By.id("hook-events-error"));
         assertThat(eventsError.getText()).startsWith("'events' ");
         assertThat(browser.findElement(By.id("hook-url-error")).isDisplayed()).isFalse();
         assertThat(api.get("/api/webhooks").json().path("webhooks")).as("nothing created").isEmpty();
@@ -141,7 +135,7 @@ class ConsoleWebhooksAnalyticsIT {
     @Order(3)
     void theSecretIsShownOnceAndSignsTheTestEventTheReceiverGets() throws Exception {
         fillWebhook(receiver.url(), "Console test receiver", "webhook.test", "camera.offline");
-        WebElement panel = waitForVisible(By.id("hook-secret"));
+        WebElement panel = page.waitForVisible(By.id("hook-secret"));
         secret = panel.findElement(By.id("hook-secret-value")).getText();
         assertThat(secret).matches("whsec_[A-Za-z0-9+/]{43}=");
         JsonNode hooks = api.get("/api/webhooks").json().path("webhooks");
@@ -157,8 +151,8 @@ class ConsoleWebhooksAnalyticsIT {
 
         // copy: the clipboard, or (when the browser refuses it) the secret selected for Ctrl+C
         browser.findElement(By.id("hook-secret-copy")).click();
-        Wait.until("a copy answer", Duration.ofSeconds(5), () -> !text("#hook-secret-copied").isEmpty());
-        if (text("#hook-secret-copied").startsWith("Copied")) {
+        Wait.until("a copy answer", Duration.ofSeconds(5), () -> !page.text("#hook-secret-copied").isEmpty());
+        if (page.text("#hook-secret-copied").startsWith("Copied")) {
             System.out.println("console webhooks: the secret went to the clipboard");
         } else {
             assertThat(js.executeScript("return getSelection().toString();")).as("the selected text").isEqualTo(secret);
@@ -168,7 +162,7 @@ class ConsoleWebhooksAnalyticsIT {
 
         // leave the page and come back: the secret is nowhere any more
         browser.findElement(By.cssSelector("header nav a[href='#/cameras']")).click();
-        waitFor(By.id("camera-list"));
+        page.waitFor(By.id("camera-list"));
         browser.findElement(By.cssSelector("header nav a[href='#/webhooks']")).click();
         Wait.until("the webhook listed again", Duration.ofSeconds(10), () -> !browser.findElements(By.id("webhook-" + webhookId)).isEmpty());
         assertThat(browser.findElement(By.id("hook-secret")).isDisplayed()).isFalse();
@@ -179,8 +173,8 @@ class ConsoleWebhooksAnalyticsIT {
 
         // "Send test" on the list: the receiver gets it, signed with the secret the page showed
         browser.findElement(By.cssSelector("[aria-label='Send a test event to " + webhookId + "']")).click();
-        Wait.until("the test acknowledged", Duration.ofSeconds(10), () -> text("#hook-action").startsWith("Test event sent to " + webhookId));
-        long deliveryId = deliveryIdIn(text("#hook-action"));
+        Wait.until("the test acknowledged", Duration.ofSeconds(10), () -> page.text("#hook-action").startsWith("Test event sent to " + webhookId));
+        long deliveryId = deliveryIdIn(page.text("#hook-action"));
         WebhookReceiver.Request delivered = receiver.await(1, Duration.ofSeconds(10)).get(0);
         assertThat(delivered.json().path("type").asText()).isEqualTo("webhook.test");
         new Webhook(secret).verify(delivered.body(), delivered.httpHeaders()); // throws unless signed with it
@@ -192,15 +186,15 @@ class ConsoleWebhooksAnalyticsIT {
     @Order(4)
     void theDeliveriesShowATestEventDeliveredWithoutReload() {
         browser.findElement(By.cssSelector("#hook-action a")).click();
-        waitFor(By.id("delivery-list"));
-        assertThat(text("#deliveries-title")).isEqualTo("Deliveries of " + webhookId);
+        page.waitFor(By.id("delivery-list"));
+        assertThat(page.text("#deliveries-title")).isEqualTo("Deliveries of " + webhookId);
         Wait.until("the first delivery listed delivered", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector("#delivery-list tr[data-status=delivered]")).size() == 1);
         js.executeScript("window.sameDocument = true;");
 
         browser.findElement(By.id("send-test")).click();
-        Wait.until("the test acknowledged", Duration.ofSeconds(10), () -> text("#delivery-action").startsWith("Test event sent"));
-        long deliveryId = deliveryIdIn(text("#delivery-action"));
+        Wait.until("the test acknowledged", Duration.ofSeconds(10), () -> page.text("#delivery-action").startsWith("Test event sent"));
+        long deliveryId = deliveryIdIn(page.text("#delivery-action"));
         Wait.until("delivery " + deliveryId + " shown delivered", Duration.ofSeconds(15), () -> "delivered".equals(status(deliveryId)));
         assertThat(js.executeScript("return window.sameDocument === true;")).as("no reload").isEqualTo(true);
         WebElement row = browser.findElement(By.id("delivery-" + deliveryId));
@@ -215,11 +209,11 @@ class ConsoleWebhooksAnalyticsIT {
     @Order(5)
     void aFailingDeliveryShowsFailedWithItsAttemptsAndARetryDeliversIt() throws Exception {
         receiver.answer(500);
-        long previous = deliveryIdIn(text("#delivery-action"));
+        long previous = deliveryIdIn(page.text("#delivery-action"));
         browser.findElement(By.id("send-test")).click();
         Wait.until("the test acknowledged", Duration.ofSeconds(10),
-                () -> DELIVERY_ID.matcher(text("#delivery-action")).find() && deliveryIdIn(text("#delivery-action")) != previous);
-        long deliveryId = deliveryIdIn(text("#delivery-action"));
+                () -> DELIVERY_ID.matcher(page.text("#delivery-action")).find() && deliveryIdIn(page.text("#delivery-action")) != previous);
+        long deliveryId = deliveryIdIn(page.text("#delivery-action"));
         Wait.until("delivery " + deliveryId + " shown failed", Duration.ofSeconds(20), () -> "failed".equals(status(deliveryId)));
         JsonNode failed = delivery(deliveryId);
         assertThat(failed.path("status").asText()).isEqualTo("failed");
@@ -252,23 +246,23 @@ class ConsoleWebhooksAnalyticsIT {
         browser.findElement(By.cssSelector(".deliveries a[href='#/webhooks']")).click();
         Wait.until("the webhook listed", Duration.ofSeconds(10), () -> !browser.findElements(By.id("webhook-" + webhookId)).isEmpty());
         browser.findElement(By.cssSelector("[aria-label='Delete " + webhookId + "']")).click();
-        WebElement dialog = waitForVisible(By.id("delete-dialog"));
+        WebElement dialog = page.waitForVisible(By.id("delete-dialog"));
         assertThat(dialog.findElement(By.tagName("h3")).getText()).isEqualTo("Delete webhook " + webhookId + "?");
         dialog.findElement(By.cssSelector("button[value=cancel]")).click();
         assertThat(api.get("/api/webhooks/" + webhookId).status()).isEqualTo(200);
         assertThat(browser.findElements(By.id("webhook-" + webhookId))).hasSize(1);
 
         browser.findElement(By.cssSelector("[aria-label='Delete " + webhookId + "']")).click();
-        waitForVisible(By.id("delete-confirm")).click();
+        page.waitForVisible(By.id("delete-confirm")).click();
         Wait.until("the webhook gone from the list", Duration.ofSeconds(10), () -> browser.findElements(By.id("webhook-" + webhookId)).isEmpty());
-        assertThat(text("#hook-action")).isEqualTo("Webhook " + webhookId + " deleted.");
+        assertThat(page.text("#hook-action")).isEqualTo("Webhook " + webhookId + " deleted.");
         assertThat(api.get("/api/webhooks/" + webhookId).status()).isEqualTo(404);
 
         // its deliveries page (a bookmark) says so, and stops asking
-        expectedErrors.add(e -> e.contains("/api/webhooks/" + webhookId) && e.contains("404"));
+        page.expectError(e -> e.contains("/api/webhooks/" + webhookId) && e.contains("404"));
         js.executeScript("location.hash = '#/webhooks/' + arguments[0];", webhookId);
         Wait.until("the page to say it is gone", Duration.ofSeconds(10),
-                () -> text(".deliveries .poll-error").equals("There is no webhook " + webhookId + " (any more)."));
+                () -> page.text(".deliveries .poll-error").equals("There is no webhook " + webhookId + " (any more)."));
         assertThat(browser.findElement(By.id("send-test")).isEnabled()).isFalse();
         BrowserConsole.errors(browser);
         Wait.sleep(2500); // a poll's time later: no new 404
@@ -289,8 +283,8 @@ class ConsoleWebhooksAnalyticsIT {
         long shownFrames = frames("faces");
         assertThat(shownFrames).isLessThanOrEqualTo(api.get("/api/stream/analytics/stats?camera_id=faces").json()
                 .path("stats").path("frames_processed").asLong());
-        assertThat(text("#analytics-faces td.frames")).isEqualTo(String.valueOf(shownFrames));
-        assertThat(text(".analytics .recognizer")).startsWith("Recognizer: builtin-lbp.");
+        assertThat(page.text("#analytics-faces td.frames")).isEqualTo(String.valueOf(shownFrames));
+        assertThat(page.text(".analytics .recognizer")).startsWith("Recognizer: builtin-lbp.");
 
         for (String series : List.of("timePerFrame", "facesPerMinute", "dropsPerMinute")) {
             String chart = "#chart-faces-" + series;
@@ -299,7 +293,7 @@ class ConsoleWebhooksAnalyticsIT {
             assertThat(label).as(series).containsPattern(": now [0-9.]+ (ms|/min), highest [0-9.]+ (ms|/min) over the last ");
             assertThat((String) js.executeScript("return document.querySelector(arguments[0] + ' svg title').textContent;", chart)).isEqualTo(label);
         }
-        Wait.until("faces counted", Duration.ofSeconds(20), () -> Long.parseLong(text("#analytics-faces td.faces")) > 0);
+        Wait.until("faces counted", Duration.ofSeconds(20), () -> Long.parseLong(page.text("#analytics-faces td.faces")) > 0);
         Wait.until("a face rate above 0", Duration.ofSeconds(20),
                 () -> browser.findElement(By.cssSelector("#chart-faces-facesPerMinute svg")).getDomAttribute("aria-label")
                         .matches(".*: now [1-9][0-9]* /min.*"));
@@ -372,18 +366,6 @@ class ConsoleWebhooksAnalyticsIT {
         return row.findElement(By.cssSelector("td." + column)).getText();
     }
 
-    private static String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
-    }
 
-    private static WebElement waitFor(By locator) {
-        Wait.until(locator.toString(), Duration.ofSeconds(10), () -> !browser.findElements(locator).isEmpty());
-        return browser.findElement(locator);
-    }
 
-    private static WebElement waitForVisible(By locator) {
-        Wait.until(locator + " visible", Duration.ofSeconds(10),
-                () -> browser.findElements(locator).stream().anyMatch(WebElement::isDisplayed));
-        return browser.findElement(locator);
-    }
 }
