@@ -2,18 +2,19 @@ import { api } from './api.js';
 import { repeat } from './repeat.js';
 import { Sparkline } from './chart.js';
 import { AnalyticsHistory } from './analytics-history.js';
+import { tableHead, renderRows } from './table.js';
 
 // The columns of the table; `label` also heads each value in the narrow (card) layout.
 const COLUMNS = [
-  { key: 'camera', label: 'Camera', value: (id) => id },
-  { key: 'frames', label: 'Frames analysed', value: (id, s) => String(s.frames_processed) },
-  { key: 'faces', label: 'Faces', value: (id, s) => String(s.faces_detected) },
-  { key: 'recognized', label: 'Recognized', value: (id, s) => String(s.faces_recognized) },
-  { key: 'time', label: 'Mean time per frame', value: (id, s) => ms(s.avg_processing_time) },
-  { key: 'p95', label: 'p95 (recent frames)', value: (id, s) => ms(s.p95_processing_time) },
-  { key: 'dropped', label: 'Dropped', value: (id, s) => String(s.frames_dropped) },
-  { key: 'decode', label: 'Decode errors', value: (id, s) => String(s.decode_errors) },
-  { key: 'uptime', label: 'Running for', value: (id, s) => duration(s.uptime_seconds) },
+  { key: 'camera', label: 'Camera', value: (c) => c.id },
+  { key: 'frames', label: 'Frames analysed', value: ({ stats: s }) => String(s.frames_processed) },
+  { key: 'faces', label: 'Faces', value: ({ stats: s }) => String(s.faces_detected) },
+  { key: 'recognized', label: 'Recognized', value: ({ stats: s }) => String(s.faces_recognized) },
+  { key: 'time', label: 'Mean time per frame', value: ({ stats: s }) => ms(s.avg_processing_time) },
+  { key: 'p95', label: 'p95 (recent frames)', value: ({ stats: s }) => ms(s.p95_processing_time) },
+  { key: 'dropped', label: 'Dropped', value: ({ stats: s }) => String(s.frames_dropped) },
+  { key: 'decode', label: 'Decode errors', value: ({ stats: s }) => String(s.decode_errors) },
+  { key: 'uptime', label: 'Running for', value: ({ stats: s }) => duration(s.uptime_seconds) },
 ];
 // The charts of each camera, each drawn from one series of AnalyticsHistory.
 const CHARTS = [
@@ -41,7 +42,7 @@ export function analyticsView(main) {
     <p class="recognizer hint"></p>
     <p class="poll-error" role="alert" hidden></p>
     <table id="analytics-list">
-      <thead><tr>${COLUMNS.map((c) => `<th scope="col">${c.label}</th>`).join('')}</tr></thead>
+      ${tableHead(COLUMNS, false)}
       <tbody></tbody>
     </table>
     <p class="empty" hidden>No camera runs face analytics now. Cameras added with “Face analytics” on appear
@@ -103,30 +104,13 @@ function newCamera(id) {
   return { history: new AnalyticsHistory(), charts, box };
 }
 
-// Rows are updated in place, keyed by camera id.
 function render(tbody, stats) {
-  const rows = new Map([...tbody.rows].map((row) => [row.dataset.camera, row]));
-  Object.entries(stats).forEach(([id, s]) => {
-    let row = rows.get(id);
-    rows.delete(id);
-    if (!row) {
-      row = document.createElement('tr');
-      row.dataset.camera = id;
-      row.id = 'analytics-' + id;
-      COLUMNS.forEach((column) => {
-        const cell = row.insertCell();
-        cell.dataset.label = column.label;
-        cell.classList.add(column.key);
-      });
-    }
-    COLUMNS.forEach((column, i) => {
-      const text = column.value(id, s);
-      if (row.cells[i].textContent !== text) {
-        row.cells[i].textContent = text;
-      }
-    });
-    row.dataset.frames = String(s.frames_processed);
-    tbody.append(row);
+  renderRows(tbody, Object.entries(stats).map(([id, s]) => ({ id, stats: s })), {
+    columns: COLUMNS,
+    key: (c) => c.id,
+    idPrefix: 'analytics-',
+    update: (row, c) => {
+      row.dataset.frames = String(c.stats.frames_processed);
+    },
   });
-  rows.forEach((row) => row.remove());
 }

@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { watchCameras, pollNow } from './feed.js';
 import { addCameraForm } from './add-form.js';
+import { tableHead, renderRows, rowButton, rowLink } from './table.js';
 
 // The columns of the list; `label` also heads each value in the narrow (card) layout.
 const COLUMNS = [
@@ -27,7 +28,7 @@ export function camerasView(main) {
     <p class="poll-error" role="alert" hidden></p>
     <p class="remove-error" role="alert" hidden></p>
     <table id="camera-list">
-      <thead><tr>${COLUMNS.map((c) => `<th scope="col">${c.label}</th>`).join('')}<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+      ${tableHead(COLUMNS)}
       <tbody></tbody>
     </table>
     <p class="empty" hidden>No cameras yet: add one below.</p>
@@ -64,52 +65,19 @@ export function camerasView(main) {
   };
 }
 
-// Rows are updated in place, keyed by camera_id, so a focused button survives each poll.
 function render(tbody, cameras, onRemove) {
-  const rows = new Map([...tbody.rows].map((row) => [row.dataset.camera, row]));
-  cameras.forEach((camera) => {
-    let row = rows.get(camera.camera_id);
-    rows.delete(camera.camera_id);
-    if (!row) {
-      row = newRow(camera, onRemove);
-    }
-    COLUMNS.forEach((column, i) => {
-      const text = String(column.value(camera));
-      if (row.cells[i].textContent !== text) {
-        row.cells[i].textContent = text;
-      }
-    });
-    row.dataset.state = camera.state;
-    row.cells[1].className = 'state state-' + camera.state.toLowerCase();
-    tbody.append(row); // keeps the server's order
+  renderRows(tbody, cameras, {
+    columns: COLUMNS,
+    key: (c) => c.camera_id,
+    idPrefix: 'camera-',
+    actions: (row, cell, camera) => cell.append(
+      rowLink('Live view', `Live view of ${camera.camera_id}`, '#/live/' + encodeURIComponent(camera.camera_id)),
+      rowButton('Remove', `Remove ${camera.camera_id}`, 'danger remove', () => onRemove(camera))),
+    update: (row, camera) => {
+      row.dataset.state = camera.state;
+      row.cells[1].className = 'state state-' + camera.state.toLowerCase();
+    },
   });
-  rows.forEach((row) => row.remove());
-}
-
-function newRow(camera, onRemove) {
-  const row = document.createElement('tr');
-  row.dataset.camera = camera.camera_id;
-  row.id = 'camera-' + camera.camera_id;
-  COLUMNS.forEach((column) => {
-    const cell = row.insertCell();
-    cell.dataset.label = column.label;
-    cell.classList.add(column.key);
-  });
-  const actions = row.insertCell();
-  actions.className = 'actions';
-  const view = document.createElement('a');
-  view.className = 'button';
-  view.href = '#/live/' + encodeURIComponent(camera.camera_id);
-  view.textContent = 'Live view';
-  view.setAttribute('aria-label', `Live view of ${camera.camera_id}`);
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.className = 'danger remove';
-  remove.textContent = 'Remove';
-  remove.setAttribute('aria-label', `Remove ${camera.camera_id}`);
-  remove.addEventListener('click', () => onRemove(camera));
-  actions.append(view, remove);
-  return row;
 }
 
 function confirmRemove(dialog, camera, errorLine) {

@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { signOutIfUnauthorized } from './feed.js';
 import { repeat } from './repeat.js';
+import { tableHead, renderRows, rowButton } from './table.js';
 
 // Deliveries per page: the newest ones, which are the ones someone watching cares about.
 const PAGE = 50;
@@ -46,7 +47,7 @@ export function deliveriesView(main, webhookId) {
     <p class="form-error" id="delivery-action-error" role="alert" hidden></p>
     <p class="form-done" id="delivery-action" role="status"></p>
     <table id="delivery-list">
-      <thead><tr>${COLUMNS.map((c) => `<th scope="col">${c.label}</th>`).join('')}<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+      ${tableHead(COLUMNS)}
       <tbody></tbody>
     </table>
     <p class="empty" hidden>No deliveries yet: events of its types, and test events, appear here.</p>
@@ -103,55 +104,28 @@ export function deliveriesView(main, webhookId) {
   };
 }
 
-// Rows are updated in place, keyed by delivery id; only a failed delivery has a retry button.
+// Only a failed delivery has a retry button.
 function render(tbody, deliveries, retry) {
-  const rows = new Map([...tbody.rows].map((row) => [row.dataset.delivery, row]));
-  deliveries.forEach((delivery) => {
-    const key = String(delivery.id);
-    let row = rows.get(key);
-    rows.delete(key);
-    if (!row) {
-      row = newRow(delivery);
-    }
-    row.delivery = delivery;
-    COLUMNS.forEach((column, i) => {
-      const text = column.value(delivery);
-      if (row.cells[i].textContent !== text) {
-        row.cells[i].textContent = text;
+  renderRows(tbody, deliveries, {
+    columns: COLUMNS,
+    key: (delivery) => delivery.id,
+    idPrefix: 'delivery-',
+    actions: () => {}, // the retry button comes and goes with the status (below)
+    update: (row, delivery) => {
+      row.delivery = delivery;
+      row.dataset.status = delivery.status;
+      row.cells[2].className = 'status delivery-' + delivery.status;
+      const actions = row.cells[COLUMNS.length];
+      const button = actions.querySelector('.retry');
+      if (delivery.status === 'failed' && !button) {
+        const b = rowButton('Retry', `Retry delivery ${delivery.id}`, 'retry', () => {
+          b.disabled = true;
+          retry(row.delivery);
+        });
+        actions.append(b);
+      } else if (delivery.status !== 'failed' && button) {
+        button.remove();
       }
-    });
-    row.dataset.status = delivery.status;
-    row.cells[2].className = 'status delivery-' + delivery.status;
-    const actions = row.cells[COLUMNS.length];
-    const button = actions.querySelector('.retry');
-    if (delivery.status === 'failed' && !button) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'retry';
-      b.textContent = 'Retry';
-      b.setAttribute('aria-label', `Retry delivery ${delivery.id}`);
-      b.addEventListener('click', () => {
-        b.disabled = true;
-        retry(row.delivery);
-      });
-      actions.append(b);
-    } else if (delivery.status !== 'failed' && button) {
-      button.remove();
-    }
-    tbody.append(row); // keeps the server's order (newest first)
+    },
   });
-  rows.forEach((row) => row.remove());
-}
-
-function newRow(delivery) {
-  const row = document.createElement('tr');
-  row.dataset.delivery = String(delivery.id);
-  row.id = 'delivery-' + delivery.id;
-  COLUMNS.forEach((column) => {
-    const cell = row.insertCell();
-    cell.dataset.label = column.label;
-    cell.classList.add(column.key);
-  });
-  row.insertCell().className = 'actions';
-  return row;
 }

@@ -95,17 +95,22 @@ export function eventsView(main) {
   // Drops the oldest shown events past MAX_SHOWN; the store still has them. `until` excludes its
   // own instant, hence the extra millisecond (events shown twice are skipped by id).
   const trim = () => {
+    if (list.children.length <= MAX_SHOWN) {
+      return;
+    }
     while (list.children.length > MAX_SHOWN) {
       const last = list.lastElementChild;
       const id = last.id.slice('event-'.length);
-      URL.revokeObjectURL(thumbs.get(id));
-      thumbs.delete(id);
+      if (thumbs.has(id)) {
+        URL.revokeObjectURL(thumbs.get(id));
+        thumbs.delete(id);
+      }
       last.remove();
-      const oldest = Date.parse(list.lastElementChild.querySelector('time').dateTime);
-      pagingUntil = new Date(oldest + 1).toISOString();
-      cursor = null;
-      older.hidden = false;
     }
+    const oldest = Date.parse(list.lastElementChild.querySelector('time').dateTime);
+    pagingUntil = new Date(oldest + 1).toISOString();
+    cursor = null;
+    older.hidden = false;
   };
 
   const add = (event, where) => {

@@ -3,6 +3,7 @@ import { signOutIfUnauthorized } from './feed.js';
 import { repeat } from './repeat.js';
 import { webhookForm } from './webhook-form.js';
 import { deliveriesView, formatTime } from './deliveries.js';
+import { tableHead, renderRows, rowButton, rowLink } from './table.js';
 
 // The columns of the list; `label` also heads each value in the narrow (card) layout.
 const COLUMNS = [
@@ -30,7 +31,7 @@ function listView(main) {
     <p class="form-error" id="hook-action-error" role="alert" hidden></p>
     <p class="form-done" id="hook-action" role="status"></p>
     <table id="webhook-list">
-      <thead><tr>${COLUMNS.map((c) => `<th scope="col">${c.label}</th>`).join('')}<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+      ${tableHead(COLUMNS)}
       <tbody></tbody>
     </table>
     <p class="empty" hidden>No webhooks yet: create one below.</p>
@@ -76,63 +77,27 @@ function listView(main) {
   };
 }
 
-// Rows are updated in place, keyed by id, so a focused button survives each poll.
 function render(tbody, webhooks, actions) {
-  const rows = new Map([...tbody.rows].map((row) => [row.dataset.webhook, row]));
-  webhooks.forEach((hook) => {
-    let row = rows.get(hook.id);
-    rows.delete(hook.id);
-    if (!row) {
-      row = newRow(hook, actions);
-    }
-    COLUMNS.forEach((column, i) => {
-      const text = String(column.value(hook));
-      if (row.cells[i].textContent !== text) {
-        row.cells[i].textContent = text;
+  renderRows(tbody, webhooks, {
+    columns: COLUMNS,
+    key: (hook) => hook.id,
+    idPrefix: 'webhook-',
+    actions: (row, cell, hook) => {
+      cell.append(
+        rowLink('Deliveries', `Deliveries of ${hook.id}`, '#/webhooks/' + encodeURIComponent(hook.id), 'button deliveries'),
+        rowButton('Send test', `Send a test event to ${hook.id}`, 'test', () => actions.test(row.hook)));
+      // endpoints of application.yaml are removed there (the API answers 409)
+      if (hook.origin !== 'config') {
+        cell.append(rowButton('Delete', `Delete ${hook.id}`, 'danger remove', () => actions.remove(row.hook)));
       }
-    });
-    row.dataset.enabled = String(hook.enabled);
-    row.cells[4].className = 'state ' + (hook.enabled ? 'state-streaming' : 'state-failed');
-    row.hook = hook;
-    row.querySelector('.test').disabled = !hook.enabled;
-    tbody.append(row);
+    },
+    update: (row, hook) => {
+      row.dataset.enabled = String(hook.enabled);
+      row.cells[4].className = 'state ' + (hook.enabled ? 'state-streaming' : 'state-failed');
+      row.hook = hook;
+      row.querySelector('.test').disabled = !hook.enabled;
+    },
   });
-  rows.forEach((row) => row.remove());
-}
-
-function newRow(hook, actions) {
-  const row = document.createElement('tr');
-  row.dataset.webhook = hook.id;
-  row.id = 'webhook-' + hook.id;
-  COLUMNS.forEach((column) => {
-    const cell = row.insertCell();
-    cell.dataset.label = column.label;
-    cell.classList.add(column.key);
-  });
-  const cell = row.insertCell();
-  cell.className = 'actions';
-  const deliveries = document.createElement('a');
-  deliveries.className = 'button deliveries';
-  deliveries.href = '#/webhooks/' + encodeURIComponent(hook.id);
-  deliveries.textContent = 'Deliveries';
-  deliveries.setAttribute('aria-label', `Deliveries of ${hook.id}`);
-  const test = button('Send test', `Send a test event to ${hook.id}`, 'test', () => actions.test(row.hook));
-  cell.append(deliveries, test);
-  // endpoints of application.yaml are removed there (the API answers 409)
-  if (hook.origin !== 'config') {
-    cell.append(button('Delete', `Delete ${hook.id}`, 'danger remove', () => actions.remove(row.hook)));
-  }
-  return row;
-}
-
-function button(text, label, className, onClick) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = className;
-  b.textContent = text;
-  b.setAttribute('aria-label', label);
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 async function sendTest(hook, say) {

@@ -31,7 +31,6 @@ import org.openqa.selenium.support.ui.Select;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lenswire.it.support.Api;
-import io.lenswire.it.support.Browser;
 import io.lenswire.it.support.ConsolePage;
 import io.lenswire.it.support.Faces;
 import io.lenswire.it.support.LenswireProcess;
@@ -64,7 +63,7 @@ class ConsoleFacesEventsIT {
     private static ChromeDriver browser;
     private static JavascriptExecutor js;
     private static long obamaId;
-    /** Errors the current step expects in the browser console: the API's refusals it provokes. */
+    /** The page in the browser, and the errors the current step expects in its console. */
     private static ConsolePage page;
 
     @BeforeAll
@@ -77,10 +76,9 @@ class ConsoleFacesEventsIT {
                 "--lenswire.events.recognized-cooldown=6s",
                 "--lenswire.events.camera-offline-grace=1s");
         api = app.api();
-        browser = Browser.start();
-        page = new ConsolePage(browser);
+        page = ConsolePage.start();
+        browser = page.browser();
         js = browser;
-        browser.manage().window().setSize(Screenshots.WIDE);
     }
 
     @AfterAll

@@ -27,7 +27,6 @@ import org.openqa.selenium.interactions.Actions;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lenswire.it.support.Api;
-import io.lenswire.it.support.Browser;
 import io.lenswire.it.support.ConsolePage;
 import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.Media;
@@ -52,7 +51,7 @@ class ConsoleIT {
     private static Api api;
     private static ChromeDriver browser;
     private static JavascriptExecutor js;
-    /** Errors the current step expects in the browser console: the API's refusals it provokes. */
+    /** The page in the browser, and the errors the current step expects in its console. */
     private static ConsolePage page;
 
     @BeforeAll
@@ -68,10 +67,9 @@ class ConsoleIT {
         // a short token lifetime: the players refresh their sessions (at half of it) while the test watches
         app = LenswireProcess.start("console", "--lenswire.playback.token-ttl=12s");
         api = app.api();
-        browser = Browser.start();
-        page = new ConsolePage(browser);
+        page = ConsolePage.start();
+        browser = page.browser();
         js = browser;
-        browser.manage().window().setSize(Screenshots.WIDE);
     }
 
     @AfterAll
@@ -331,7 +329,10 @@ class ConsoleIT {
                         if (!hidden) { e.dataset.kbWalk = String(n++); }
                       });
                     window.kbSeen = new Set();
-                    document.addEventListener('focusin', (ev) => { if (ev.target.dataset.kbWalk) window.kbSeen.add(ev.target.dataset.kbWalk); });
+                    if (!window.kbListening) {
+                      window.kbListening = true;
+                      document.addEventListener('focusin', (ev) => { if (ev.target.dataset.kbWalk) window.kbSeen.add(ev.target.dataset.kbWalk); });
+                    }
                     return n;""");
             System.out.printf("keyboard walk of %s: %d controls%n", page, controls.intValue());
             walked += controls.intValue();

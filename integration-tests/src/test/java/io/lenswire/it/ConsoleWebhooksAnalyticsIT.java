@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.standardwebhooks.Webhook;
 
 import io.lenswire.it.support.Api;
-import io.lenswire.it.support.Browser;
 import io.lenswire.it.support.BrowserConsole;
 import io.lenswire.it.support.ConsolePage;
 import io.lenswire.it.support.Faces;
@@ -57,7 +56,7 @@ class ConsoleWebhooksAnalyticsIT {
     private static WebhookReceiver receiver;
     private static ChromeDriver browser;
     private static JavascriptExecutor js;
-    /** Errors the current step expects in the browser console: the API's refusals it provokes. */
+    /** The page in the browser, and the errors the current step expects in its console. */
     private static ConsolePage page;
     /** The webhook the page created, and the secret it showed once. */
     private static String webhookId;
@@ -79,10 +78,9 @@ class ConsoleWebhooksAnalyticsIT {
                 // a few analysed frames a second are plenty for the page, and spare the shared machine
                 "--lenswire.analytics.max-fps=4");
         api = app.api();
-        browser = Browser.start();
-        page = new ConsolePage(browser);
+        page = ConsolePage.start();
+        browser = page.browser();
         js = browser;
-        browser.manage().window().setSize(Screenshots.WIDE);
     }
 
     @AfterAll

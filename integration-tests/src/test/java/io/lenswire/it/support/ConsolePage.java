@@ -2,6 +2,7 @@ package io.lenswire.it.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,19 @@ public final class ConsolePage {
     private final ChromeDriver browser;
     private final List<Predicate<String>> expectedErrors = new ArrayList<>();
 
-    public ConsolePage(ChromeDriver browser) {
+    private ConsolePage(ChromeDriver browser) {
         this.browser = browser;
+    }
+
+    /** A headless Chromium of its own ({@link Browser#start}) in the wide window of the screenshots. */
+    public static ConsolePage start() throws IOException {
+        ChromeDriver browser = Browser.start();
+        browser.manage().window().setSize(Screenshots.WIDE);
+        return new ConsolePage(browser);
+    }
+
+    public ChromeDriver browser() {
+        return browser;
     }
 
     /** An error line the current step provokes (a refusal it asks for): it does not fail the step. */
