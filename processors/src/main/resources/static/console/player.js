@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { keepLive } from './live-sync.js';
 
 // Every player still open, so leaving the page ends all their sessions.
 const open = new Set();
@@ -83,6 +84,7 @@ export class LivePlayer {
       },
     });
     this.hls.on(Hls.Events.MANIFEST_PARSED, () => this.video.play().catch(() => {}));
+    keepLive(this.hls, this.video);
     this.hls.on(Hls.Events.ERROR, (_event, data) => {
       if (data.fatal) {
         this.setStatus('error: ' + data.details);

@@ -10,7 +10,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -26,7 +29,11 @@ import io.lenswire.it.support.Wait;
  * hls.js (served from the jar) in headless Chromium plays a camera through the built-in player
  * page, in its low-latency mode (parts, blocking playlist reloads).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HlsBrowserIT {
+
+    /** A pause in playback shorter than a frame (25 fps) is not a stall a viewer can see. */
+    private static final double STALL_MILLIS = 40;
 
     /** hlsjs.version in pom.xml, given to the tests by the failsafe configuration. */
     private static final String HLSJS_VERSION = System.getProperty("lenswire.hlsjs.version", "unset");
@@ -52,19 +59,20 @@ class HlsBrowserIT {
     }
 
     @Test
+    @Order(1) // the first viewer, of a segmenter started for it
     @SuppressWarnings("unchecked")
     void hlsJsLowLatencyModePlaysTenSecondsAndStaysWithinOnePointFiveSeconds() {
         Api api = app.api();
         JsonNode session = HlsPlaybackITSupport.create(api, "cam", "browser-user");
         String src = URLEncoder.encode(session.path("hls_url").asText(), StandardCharsets.UTF_8);
-        browser.get(api.base() + "/player.html?src=" + src);
+        browser.get(api.base() + "/player.html?debug=1&src=" + src);
         JavascriptExecutor js = browser;
         assertThat((Boolean) js.executeScript("return window.Hls !== undefined && Hls.isSupported();"))
                 .as("hls.js loaded from the jar and MSE available").isTrue();
         js.executeScript(DIAGNOSIS);
         Wait.until("video.currentTime >= 1 s", Duration.ofSeconds(30), () -> currentTime(js) >= 1.0);
-        // from here on: every 'waiting' event is a stall
-        js.executeScript("window.stalls = 0; document.getElementById('video').addEventListener('waiting', () => window.stalls++);");
+        // from here on: the time from every 'waiting' event to the next 'playing' one
+        js.executeScript(STALLS);
         double start = currentTime(js);
         long startNanos = System.nanoTime();
         List<Double> latencies = new ArrayList<>();
@@ -74,21 +82,27 @@ class HlsBrowserIT {
             Number latency = (Number) js.executeScript("return window.lenswireHls.latency;");
             latencies.add(latency.doubleValue());
         }
-        // no stall at all (issue 13). hls.js 1.4.12 stalled twice in 10 s in about 3 runs of 8
-        // on the same server; 1.7.4 did not stall in 7 of 7, 2 of them with a core taken by a
-        // busy loop. A stall also costs hls.js 1 s of target latency (liveSyncOnStallIncrease),
-        // which the latency bound below would catch anyway.
+        // no stall at all (issue 13): playback never stops for a frame or more. Chromium may fire
+        // a 'waiting' that a 'playing' follows within the same millisecond (seen at a part
+        // boundary with the buffer 0.7 s ahead); those are listed, not counted.
         long playedNanos = System.nanoTime() - startNanos;
-        int stalls = ((Number) js.executeScript("return window.stalls;")).intValue();
-        System.out.printf("hls.js low-latency mode: %d stalls, 10 s of video in %d ms%n", stalls, playedNanos / 1_000_000);
+        List<Number> waits = (List<Number>) js.executeScript("return window.waits.concat(window.waitingSince === null ? [] : [performance.now() - window.waitingSince]);");
+        long stalls = waits.stream().filter(w -> w.doubleValue() >= STALL_MILLIS).count();
+        System.out.printf("hls.js low-latency mode: %d stalls (waiting events, ms: %s), 10 s of video in %d ms%n",
+                stalls, waits, playedNanos / 1_000_000);
         System.out.println("hls.js low-latency mode, what the page saw:\n  " + String.join("\n  ",
                 (List<String>) js.executeScript("return window.diagnosis;")));
-        assertThat(playedNanos).as("10 s of video played within 13 s").isLessThan(13_000_000_000L);
-        assertThat(stalls).as("stalls while playing 10 s").isZero();
-        assertThat((Boolean) js.executeScript("return window.lenswireHls.lowLatencyMode;")).isTrue();
-        assertThat((String) js.executeScript("return Hls.version;")).as("the hls.js the build took from npm").isEqualTo(HLSJS_VERSION);
         List<Double> sorted = latencies.stream().sorted().toList();
         double median = sorted.get(sorted.size() / 2);
+        if (stalls > 0 || median > 1.5 || playedNanos >= 13_000_000_000L) {
+            // hls.js's own account of which parts and segments it chose, for the cause
+            List<String> log = (List<String>) js.executeScript("return window.hlsLog;");
+            System.out.println("hls.js log:\n  " + String.join("\n  ", log));
+        }
+        assertThat(playedNanos).as("10 s of video played within 13 s").isLessThan(13_000_000_000L);
+        assertThat(stalls).as("stalls while playing 10 s (waits %s ms)", waits).isZero();
+        assertThat((Boolean) js.executeScript("return window.lenswireHls.lowLatencyMode;")).isTrue();
+        assertThat((String) js.executeScript("return Hls.version;")).as("the hls.js the build took from npm").isEqualTo(HLSJS_VERSION);
         System.out.printf("hls.js low-latency mode: latency median %.2f s, max %.2f s over %d samples%n",
                 median, sorted.get(sorted.size() - 1), sorted.size());
         assertThat(median).as("hls.js's reported latency (median of %s)", latencies).isBetween(0.2, 1.5);
@@ -98,6 +112,49 @@ class HlsBrowserIT {
         Number width = (Number) js.executeScript("return document.getElementById('video').videoWidth;");
         assertThat(width.intValue()).isEqualTo(1280);
     }
+
+    /**
+     * A viewer who fell far behind (here: paused for 4 s; in the field, a slow start or a long
+     * stall) is brought back to live. hls.js alone speeds up only within one target duration of
+     * its target latency and would play on 4 s behind for good.
+     */
+    @Test
+    @Order(2)
+    void aViewerFarBehindIsBroughtBackToLive() {
+        Api api = app.api();
+        JsonNode session = HlsPlaybackITSupport.create(api, "cam", "browser-paused");
+        String src = URLEncoder.encode(session.path("hls_url").asText(), StandardCharsets.UTF_8);
+        browser.get(api.base() + "/player.html?debug=1&src=" + src);
+        JavascriptExecutor js = browser;
+        Wait.until("video.currentTime >= 1 s", Duration.ofSeconds(30), () -> currentTime(js) >= 1.0);
+        js.executeScript("document.getElementById('video').pause();");
+        Wait.sleep(4000);
+        double behind = latency(js);
+        assertThat(behind).as("the pause put the viewer more than a target duration behind").isGreaterThan(2.5);
+        js.executeScript("document.getElementById('video').play();");
+        Wait.until("latency back under 1.5 s (it was " + behind + " s after the pause)", Duration.ofSeconds(6), () -> latency(js) < 1.5);
+        assertThat((String) js.executeScript("return document.getElementById('status').textContent;")).doesNotContain("fatal");
+    }
+
+    /**
+     * Seconds from the live edge (as of the last playlist, plus its age) to what is shown: hls.js's
+     * own latency figure, computed now (hls.latency is updated only while the video plays).
+     */
+    private static double latency(JavascriptExecutor js) {
+        return ((Number) js.executeScript("""
+                const d = window.lenswireHls.latestLevelDetails;
+                return d.edge + d.age - document.getElementById('video').currentTime;""")).doubleValue();
+    }
+
+    /** Each 'waiting' until the next 'playing', in ms, in window.waits; window.waitingSince while one lasts. */
+    private static final String STALLS = """
+            window.waits = []; window.waitingSince = null;
+            const video = document.getElementById('video');
+            video.addEventListener('waiting', () => { if (window.waitingSince === null) window.waitingSince = performance.now(); });
+            video.addEventListener('playing', () => {
+              if (window.waitingSince !== null) { window.waits.push(performance.now() - window.waitingSince); window.waitingSince = null; }
+            });
+            """;
 
     /**
      * What a stall looks like from the page: the video element's waiting/playing/seeking events

@@ -133,6 +133,55 @@ class LowLatencyHlsIT {
         assertThat(sorted.get(sorted.size() / 2)).as("requests were held, not answered at once").isGreaterThan(20);
     }
 
+    /**
+     * GETs that can be answered are answered by the servlet filter without the route (the hot
+     * path); HEADs always go through the route. Both must give the same status and headers, and
+     * the HTTP server timer must count the hot path under the route's label.
+     */
+    @Test
+    void theHotPathAnswersAsTheRouteDoesAndIsTimedUnderTheRoutesLabel() throws Exception {
+        JsonNode s = HlsPlaybackITSupport.create(api, "cam", "hot-path");
+        String token = s.path("token").asText();
+        String dir = "/api/stream/hls/" + s.path("session_id").asText() + "/";
+        double before = served("/api/stream/hls/{session_id}/{segment}");
+        String playlistUrl = dir + "playlist.m3u8?token=" + token;
+        HttpResponse<byte[]> playlist = get(playlistUrl, null);
+        assertThat(playlist.statusCode()).isEqualTo(200);
+        Matcher part = Pattern.compile("URI=\"(part_\\d+_\\d+\\.m4s)\\?token=").matcher(text(playlist));
+        assertThat(part.find()).as(text(playlist)).isTrue();
+        List<String> files = List.of("init_0.mp4", part.group(1));
+        for (String path : List.of("playlist.m3u8", files.get(0), files.get(1))) {
+            String url = dir + path + "?token=" + token;
+            HttpResponse<byte[]> got = get(url, null);
+            HttpResponse<Void> head = HTTP.send(HttpRequest.newBuilder(URI.create(api.base() + url))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(got.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.statusCode()).as(path + " HEAD").isEqualTo(200);
+            for (String header : List.of("Content-Type", "Cache-Control")) {
+                assertThat(got.headers().firstValue(header)).as(path + " " + header).isEqualTo(head.headers().firstValue(header)).isPresent();
+            }
+            assertThat(got.headers().firstValueAsLong("Content-Length")).as(path).hasValue(got.body().length);
+            assertThat(got.headers().map().keySet()).as("no request header echoed").noneMatch(h -> h.equalsIgnoreCase("authorization"));
+        }
+        // a blocking reload answered at once (its part is there) takes the hot path too
+        long[] next = hint(text(playlist));
+        HttpResponse<byte[]> reload = get(dir + "playlist.m3u8?_HLS_msn=" + next[0] + "&_HLS_part=" + (next[1] - 1) + "&token=" + token, null);
+        if (next[1] > 0) {
+            assertThat(reload.statusCode()).isEqualTo(200);
+            assertThat(text(reload)).contains("?token=" + token);
+        }
+        Wait.until("the hot path counted under the route's label", Duration.ofSeconds(5),
+                () -> served("/api/stream/hls/{session_id}/{segment}") >= before + 2);
+    }
+
+    /** GETs answered 200 so far under an HLS route's label, from the HTTP server timer. */
+    private static double served(String uri) {
+        Pattern count = Pattern.compile("http_server_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*status=\"200\"[^}]*uri=\""
+                + Pattern.quote(uri) + "\"[^}]*} ([0-9.E]+)");
+        Matcher m = count.matcher(api.get("/actuator/prometheus").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     @Test
     void requestsTooFarAheadOrMalformedAreRefusedAtOnce() throws Exception {
         JsonNode s = HlsPlaybackITSupport.create(api, "cam", "ahead");

@@ -25,7 +25,6 @@ import io.lenswire.playback.Session;
 @Component("hlsEndpoints")
 public class HlsEndpoints implements PlaybackSessionListener {
 
-    static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     private static final String SEGMENT_HEADER = "segment";
     static final String MSN_PARAMETER = "_HLS_msn";
     static final String PART_PARAMETER = "_HLS_part";
@@ -71,14 +70,15 @@ public class HlsEndpoints implements PlaybackSessionListener {
                 case AVAILABLE -> { }
             }
         }
-        String playlist = window.playlist(access.tokenQueryFor(exchange)).orElseThrow(() -> {
-            if (muxers.failure(cameraId).isPresent()) {
-                // the reason is in the camera status and health (for the operator), not here
-                return new ApiException(503, "unavailable", "Video from this camera cannot be prepared for playback right now; try again shortly");
-            }
-            return noVideoYet();
-        });
-        respond(exchange, PLAYLIST_TYPE, "no-cache, no-store", playlist);
+        LiveAnswer playlist = LiveAnswer.playlist(window, LiveAnswer.NONE, LiveAnswer.NONE, access.tokenQueryFor(exchange))
+                .orElseThrow(() -> {
+                    if (muxers.failure(cameraId).isPresent()) {
+                        // the reason is in the camera status and health (for the operator), not here
+                        return new ApiException(503, "unavailable", "Video from this camera cannot be prepared for playback right now; try again shortly");
+                    }
+                    return noVideoYet();
+                });
+        respond(exchange, playlist);
     }
 
     /** An init section, a part or a segment, by the names the playlist gives them. */
@@ -91,33 +91,25 @@ public class HlsEndpoints implements PlaybackSessionListener {
         String cameraId = watchedCamera(exchange);
         muxers.touch(cameraId);
         Optional<LiveWindow> window = muxers.window(cameraId);
-        Optional<SegmentNames.PartName> part = SegmentNames.part(name);
-        Optional<byte[]> bytes = window.flatMap(w -> switch (kind) {
-            case INIT -> w.init(SegmentNames.initIndex(name));
-            case PART -> w.part(part.get().msn(), part.get().index());
-            default -> w.segment(SegmentNames.number(name));
-        });
-        if (bytes.isEmpty()) {
+        Optional<LiveAnswer> answer = window.flatMap(w -> LiveAnswer.file(w, name));
+        if (answer.isEmpty()) {
+            Optional<SegmentNames.PartName> part = SegmentNames.part(name);
             if (part.isPresent() && window.isPresent()
                     && window.get().classify(part.get().msn(), part.get().index()) == LiveWindow.Request.PENDING) {
                 throw notReadyInTime(); // a preload-hinted part that did not come in time
             }
             throw ApiException.notFound("No such segment (it may have left the live window)");
         }
-        // parts and segments never change once cut; the playlist (no-store) decides what is current
-        respond(exchange, kind == SegmentNames.Kind.INIT ? "video/mp4" : "video/iso.segment", "private, max-age=60", bytes.get());
+        respond(exchange, answer.get());
     }
 
     /** A non-negative decimal query parameter, or -1 when absent; 400 otherwise. */
     private static long number(Exchange exchange, String name) {
-        String value = exchange.getIn().getHeader(name, String.class);
-        if (value == null) {
-            return -1;
-        }
-        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        try {
+            return LiveAnswer.number(exchange.getIn().getHeader(name, String.class));
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(name + " must be a non-negative integer");
         }
-        return Long.parseLong(value);
     }
 
     private static ApiException noVideoYet() {
@@ -137,11 +129,11 @@ public class HlsEndpoints implements PlaybackSessionListener {
     }
 
     /** Replaces every header: request headers (the token among them) must never echo back. */
-    private static void respond(Exchange exchange, String contentType, String cacheControl, Object body) {
+    private static void respond(Exchange exchange, LiveAnswer answer) {
         exchange.getMessage().setHeaders(new LinkedHashMap<>());
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
-        exchange.getMessage().setHeader("Cache-Control", cacheControl);
-        exchange.getMessage().setBody(body);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());
+        exchange.getMessage().setHeader("Cache-Control", answer.cacheControl());
+        exchange.getMessage().setBody(answer.body());
     }
 }

@@ -25,9 +25,11 @@ import jakarta.servlet.http.HttpServletResponse;
  * Holds an LL-HLS request that asks for something not there yet (a blocking playlist reload
  * {@code ?_HLS_msn=M&_HLS_part=N}, a preload-hinted part, a first playlist while the first part is
  * being cut) until it is, without a thread: the request is put in asynchronous mode and
- * dispatched again when the camera's {@link LiveWindow} has it (or the wait times out). The
- * dispatched request goes through the same {@code api-hls-*} route as any other, which answers it,
- * so this filter never writes a response and the route stays the one place that does.
+ * dispatched again when the camera's {@link LiveWindow} has it (or the wait times out).
+ *
+ * <p>A request whose answer is there (at once, or when a held one comes back) is answered by
+ * {@link LiveHlsResponder} without the route; everything else goes on to the {@code api-hls-*}
+ * route, which answers it (and is the only place that refuses).
  *
  * <p>Why here and not in the route: platform-http on Spring Boot runs each exchange to the end on
  * a pool thread, so a route that waited would hold one thread per waiting viewer (500 viewers of
@@ -40,22 +42,34 @@ import jakarta.servlet.http.HttpServletResponse;
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
 public class HlsWaitFilter extends OncePerRequestFilter {
 
-    private static final Pattern PATH = Pattern.compile("/api/stream/hls/([^/]+)/(playlist\\.m3u8|[^/]+\\.m4s)");
+    private static final Pattern PATH = Pattern.compile("/api/stream/hls/([^/]+)/(playlist\\.m3u8|[^/]+\\.m4s|init_[0-9]+\\.mp4)");
+
+    /** Request attribute: the session of a held request, whose credentials were checked when it came. */
+    private static final String HELD_SESSION = HlsWaitFilter.class.getName() + ".session";
 
     private final HlsAccess access;
     private final HlsMuxers muxers;
     private final HlsProperties settings;
     private final CameraStatusRegistry statuses;
+    private final LiveHlsResponder responder;
 
-    public HlsWaitFilter(HlsAccess access, HlsMuxers muxers, HlsProperties settings, CameraStatusRegistry statuses) {
+    public HlsWaitFilter(HlsAccess access, HlsMuxers muxers, HlsProperties settings, CameraStatusRegistry statuses,
+                         LiveHlsResponder responder) {
         this.access = access;
         this.muxers = muxers;
         this.settings = settings;
         this.statuses = statuses;
+        this.responder = responder;
     }
 
     /** What a request waits for: part {@code part} of segment {@code msn} (-1: the whole segment). */
     record Wanted(long msn, int part, Duration timeout) {
+    }
+
+    /** A held request comes back through here when its part is there (or the wait ended). */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
     }
 
     @Override
@@ -71,6 +85,15 @@ public class HlsWaitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        if (isAsyncDispatch(request)) {
+            // a held request: its credentials were checked when it came; the route refuses it if
+            // the session ended or the part still is not there
+            Session held = (Session) request.getAttribute(HELD_SESSION);
+            if (held == null || !responder.answer(request, response, path.group(2), held)) {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
         Optional<Session> session = access.peek(path.group(1), request.getHeader("Authorization"), request.getQueryString());
         if (session.isEmpty()) {
             chain.doFilter(request, response);
@@ -84,9 +107,12 @@ public class HlsWaitFilter extends OncePerRequestFilter {
         Optional<LiveWindow> window = muxers.window(cameraId);
         Wanted wanted = window.isEmpty() ? null : wanted(request, path.group(2), window.get(), cameraId);
         if (wanted == null || window.get().classify(wanted.msn(), wanted.part()) != LiveWindow.Request.PENDING) {
-            chain.doFilter(request, response);
+            if (!responder.answer(request, response, path.group(2), session.get())) {
+                chain.doFilter(request, response);
+            }
             return;
         }
+        request.setAttribute(HELD_SESSION, session.get());
         // with this filter's request and response: the dispatch then hands the route the request
         // as the filters before this one prepared it (RequestGuardFilter buffered its body)
         AsyncContext parked = request.startAsync(request, response);

@@ -87,6 +87,23 @@ public class HlsAccess {
     }
 
     /**
+     * Records a request whose credentials {@link #peek} accepted, as {@link #authorize} does after
+     * its checks: the session after recording, or empty when it ended meanwhile (the route then
+     * answers the request with its 404).
+     */
+    public Optional<Session> record(Session peeked) {
+        return sessions.recordRequest(peeked.id());
+    }
+
+    /**
+     * The {@code ?token=} value of a request's raw query string (null without one), for the
+     * playlist to repeat on every URI, as {@link #tokenQueryFor} gives it to the route.
+     */
+    public static String queryToken(String rawQuery) {
+        return PlaybackCredentials.query(rawQuery);
+    }
+
+    /**
      * The token of an authorized request that came as {@code ?token=}, for the playlist rewriter to
      * append to every URI it serves ({@code uri + "?token=" + value}; JWTs need no encoding); null
      * when the request used only the header or was not authorized by {@link #authorize}.
