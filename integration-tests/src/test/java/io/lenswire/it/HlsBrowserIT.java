@@ -62,11 +62,7 @@ class HlsBrowserIT {
     @Order(1) // the first viewer, of a segmenter started for it
     @SuppressWarnings("unchecked")
     void hlsJsLowLatencyModePlaysTenSecondsAndStaysWithinOnePointFiveSeconds() {
-        Api api = app.api();
-        JsonNode session = HlsPlaybackITSupport.create(api, "cam", "browser-user");
-        String src = URLEncoder.encode(session.path("hls_url").asText(), StandardCharsets.UTF_8);
-        browser.get(api.base() + "/player.html?debug=1&src=" + src);
-        JavascriptExecutor js = browser;
+        JavascriptExecutor js = openPlayer("browser-user");
         assertThat((Boolean) js.executeScript("return window.Hls !== undefined && Hls.isSupported();"))
                 .as("hls.js loaded from the jar and MSE available").isTrue();
         js.executeScript(DIAGNOSIS);
@@ -121,11 +117,7 @@ class HlsBrowserIT {
     @Test
     @Order(2)
     void aViewerFarBehindIsBroughtBackToLive() {
-        Api api = app.api();
-        JsonNode session = HlsPlaybackITSupport.create(api, "cam", "browser-paused");
-        String src = URLEncoder.encode(session.path("hls_url").asText(), StandardCharsets.UTF_8);
-        browser.get(api.base() + "/player.html?debug=1&src=" + src);
-        JavascriptExecutor js = browser;
+        JavascriptExecutor js = openPlayer("browser-paused");
         Wait.until("video.currentTime >= 1 s", Duration.ofSeconds(30), () -> currentTime(js) >= 1.0);
         js.executeScript("document.getElementById('video').pause();");
         Wait.sleep(4000);
@@ -140,6 +132,15 @@ class HlsBrowserIT {
      * Seconds from the live edge (as of the last playlist, plus its age) to what is shown: hls.js's
      * own latency figure, computed now (hls.latency is updated only while the video plays).
      */
+    /** player.html (keeping hls.js's log) on a new session of {@code user}'s. */
+    private static JavascriptExecutor openPlayer(String user) {
+        Api api = app.api();
+        JsonNode session = HlsPlaybackITSupport.create(api, "cam", user);
+        String src = URLEncoder.encode(session.path("hls_url").asText(), StandardCharsets.UTF_8);
+        browser.get(api.base() + "/player.html?debug=1&src=" + src);
+        return browser;
+    }
+
     private static double latency(JavascriptExecutor js) {
         return ((Number) js.executeScript("""
                 const d = window.lenswireHls.latestLevelDetails;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
+
+import io.lenswire.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The gallery is rebuilt one stored photo at a time, not from one result holding all of them; a
@@ -21,10 +21,14 @@ class FaceRepositoryTest {
     private FaceRepository repository;
     private JdbcTemplate jdbc;
 
+    /** A fresh database with the schema; {@code Postgres} + this class's name runs every test on PostgreSQL. */
+    DataSource newDatabase() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void database() {
-        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(db).load().migrate();
+        DataSource db = newDatabase();
         jdbc = new JdbcTemplate(db);
         repository = new FaceRepository(jdbc);
     }

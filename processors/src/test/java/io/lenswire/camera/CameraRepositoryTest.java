@@ -2,14 +2,14 @@ package io.lenswire.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import io.lenswire.testing.TestDatabases;
 import io.lenswire.config.SecretBox;
 import io.lenswire.ingest.StreamUrls;
 
@@ -19,10 +19,14 @@ class CameraRepositoryTest {
     private JdbcTemplate jdbc;
     private final SecretBox box = SecretBox.withKey(new byte[32]);
 
+    /** A fresh database with the schema; {@code Postgres} + this class's name runs every test on PostgreSQL. */
+    DataSource newDatabase() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void database() {
-        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(db).load().migrate();
+        DataSource db = newDatabase();
         jdbc = new JdbcTemplate(db);
     }
 

@@ -14,13 +14,12 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
+import io.lenswire.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,10 +36,14 @@ class EventStoreTest {
     private final ObjectMapper json = new ObjectMapper();
     private final EventsProperties settings = new EventsProperties();
 
+    /** A fresh database with the schema; {@code Postgres} + this class's name runs every test on PostgreSQL. */
+    DataSource newDatabase() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void database() {
-        DataSource ds = new DriverManagerDataSource("jdbc:h2:mem:events-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(ds).load().migrate();
+        DataSource ds = newDatabase();
         jdbc = new JdbcTemplate(ds);
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
     }

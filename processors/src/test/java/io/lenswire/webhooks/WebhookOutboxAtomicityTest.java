@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -16,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.lenswire.testing.TestDatabases;
 import io.lenswire.config.SecretBox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -30,7 +30,7 @@ class WebhookOutboxAtomicityTest {
     static final class FailingJdbc extends JdbcTemplate {
         volatile boolean failDeliveryUpdate;
 
-        FailingJdbc(JdbcDataSource ds) {
+        FailingJdbc(DataSource ds) {
             super(ds);
         }
 
@@ -43,12 +43,14 @@ class WebhookOutboxAtomicityTest {
         }
     }
 
+    /** A fresh database with the schema; {@code Postgres} + this class's name runs every test on PostgreSQL. */
+    DataSource newDatabase() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void setUp() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        ds.setUser("sa");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        DataSource ds = newDatabase();
         plain = new JdbcTemplate(ds);
         failing = new FailingJdbc(ds);
         Clock clock = Clock.systemUTC();

@@ -6,16 +6,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.lenswire.testing.TestDatabases;
 import io.lenswire.config.SecretBox;
 import io.lenswire.events.StoredEvent;
 import io.lenswire.testing.MutableClock;
@@ -31,10 +31,14 @@ class WebhookOutboxTest {
     private WebhookOutbox outbox;
     private long seq;
 
+    /** A fresh database with the schema; {@code Postgres} + this class's name runs every test on PostgreSQL. */
+    DataSource newDatabase() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void setUp() {
-        DriverManagerDataSource db = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(db).load().migrate();
+        DataSource db = newDatabase();
         jdbc = new JdbcTemplate(db);
         WebhookProperties settings = new WebhookProperties();
         settings.setRetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)));
