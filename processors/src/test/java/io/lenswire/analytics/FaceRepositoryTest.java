@@ -7,10 +7,11 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.lenswire.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.lenswire.testing.TestDatabases;
 
 /**
  * The gallery is rebuilt one stored photo at a time, not from one result holding all of them; a

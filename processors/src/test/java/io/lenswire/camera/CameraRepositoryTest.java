@@ -9,9 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.lenswire.testing.TestDatabases;
 import io.lenswire.config.SecretBox;
 import io.lenswire.ingest.StreamUrls;
+import io.lenswire.testing.TestDatabases;
 
 class CameraRepositoryTest {
 

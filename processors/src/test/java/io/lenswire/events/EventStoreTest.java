@@ -14,7 +14,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.lenswire.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -25,9 +24,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.lenswire.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** The store on a real (in-memory) H2 with the real migrations. */
+/** The store on a real database with the real migrations: H2 in memory here, PostgreSQL in PostgresEventStoreTest. */
 class EventStoreTest {
 
     private JdbcTemplate jdbc;

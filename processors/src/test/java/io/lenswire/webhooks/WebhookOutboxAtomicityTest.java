@@ -15,11 +15,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.lenswire.testing.TestDatabases;
 import io.lenswire.config.SecretBox;
+import io.lenswire.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** The outbox against the real schema (H2 in memory, the Flyway migrations). */
+/** The outbox against the real schema (H2 in memory here, PostgreSQL in PostgresWebhookOutboxAtomicityTest; the Flyway migrations). */
 class WebhookOutboxAtomicityTest {
 
     private JdbcTemplate plain;

@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -15,10 +22,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.lenswire.testing.TestDatabases;
 import io.lenswire.config.SecretBox;
 import io.lenswire.events.StoredEvent;
 import io.lenswire.testing.MutableClock;
+import io.lenswire.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The outbox's bookkeeping on the real schema (H2 in memory): attempts, the schedule's end, manual retries. */
@@ -28,6 +35,9 @@ class WebhookOutboxTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private JdbcTemplate jdbc;
+    private DataSource db;
+    private WebhookEndpoints endpoints;
+    private WebhookProperties settings;
     private WebhookOutbox outbox;
     private long seq;
 
@@ -38,12 +48,12 @@ class WebhookOutboxTest {
 
     @BeforeEach
     void setUp() {
-        DataSource db = newDatabase();
+        db = newDatabase();
         jdbc = new JdbcTemplate(db);
-        WebhookProperties settings = new WebhookProperties();
+        settings = new WebhookProperties();
         settings.setRetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)));
         settings.setRetryJitter(0);
-        WebhookEndpoints endpoints = new WebhookEndpoints(jdbc, clock, settings, SecretBox.withKey(new byte[32]));
+        endpoints = new WebhookEndpoints(jdbc, clock, settings, SecretBox.withKey(new byte[32]));
         long now = clock.millis();
         endpoints.insert(new WebhookEndpoint(ENDPOINT, "http://127.0.0.1:9/x", "", List.of("webhook.test"), true, null,
                 WebhookEndpoint.ORIGIN_API, "whsec_" + "A".repeat(43) + "=", null, null, now, now));
@@ -84,6 +94,48 @@ class WebhookOutboxTest {
     void unknownDeliveriesAreNotRetried() {
         assertThat(outbox.retryNow(ENDPOINT, 999_999)).isFalse();
         assertThat(outbox.retryNow("ep_other", (Long) only().get("id"))).isFalse();
+    }
+
+    /**
+     * Several dispatchers on one database (the nodes of a cluster, issue 15) claiming at once:
+     * every due delivery is claimed exactly once.
+     */
+    @Test
+    void dispatchersSharingADatabaseNeverClaimTheSameDelivery() throws Exception {
+        long now = clock.millis();
+        for (int i = 0; i < 199; i++) {
+            String id = String.format("evt_%022d", i);
+            jdbc.update("INSERT INTO events (event_id, type, occurred_at, created_at, payload) VALUES (?, ?, ?, ?, ?)",
+                    id, "webhook.test", now, now, "{}");
+            long s = jdbc.queryForObject("SELECT MAX(seq) FROM events", Long.class);
+            outbox.inTransaction(new StoredEvent(s, id, "webhook.test", null, null, now, "{}"), null);
+        }
+        int dispatchers = 4;
+        List<Long> claimed = Collections.synchronizedList(new ArrayList<>());
+        CyclicBarrier start = new CyclicBarrier(dispatchers);
+        ExecutorService pool = Executors.newFixedThreadPool(dispatchers);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int n = 0; n < dispatchers; n++) {
+                WebhookOutbox node = new WebhookOutbox(new JdbcTemplate(db), new TransactionTemplate(new DataSourceTransactionManager(db)),
+                        endpoints, clock, settings, new SimpleMeterRegistry());
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    List<Delivery> got;
+                    do {
+                        got = node.claimDue(ENDPOINT, 7);
+                        got.forEach(d -> claimed.add(d.id()));
+                    } while (!got.isEmpty());
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(claimed).hasSize(200).doesNotHaveDuplicates();
     }
 
     /** Attempts, each answered with {@code status}, until the delivery is no longer retried. */
