@@ -262,8 +262,10 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
      * segment") stands. A part index past the last part of a complete segment means part 0 of the
      * next segment (RFC 8216bis 6.2.5.2); a segment no longer kept is available (the playlist holds
      * later ones). TOO_FAR: {@code msn} more than 2 beyond the last complete segment, or a part
-     * more than 3 beyond the last part of the open segment (the spec's Advance Part Limit; a part of
-     * the segment after the open one is never too far: its parts cannot be counted yet).
+     * more than 3 beyond the last part of the open segment (the spec's Advance Part Limit) and at
+     * an index no kept segment reached (standard hls.js asks for a segment's last part early in
+     * the segment); a part of the segment after the open one is never too far: its parts cannot
+     * be counted yet.
      *
      * @throws IllegalArgumentException for a negative {@code msn} or a {@code part} below -1 (a 400 too)
      */
@@ -298,7 +300,20 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         if (part < have) {
             return Request.AVAILABLE;
         }
-        return msn == lastCompleteMsn + 1 && part > have - 1 + ADVANCE_PART_LIMIT ? Request.TOO_FAR : Request.PENDING;
+        // hls.js without low-latency mode asks for the open segment's last part (the highest part
+        // index in its playlist) to be told when a segment completes: that is beyond the Advance
+        // Part Limit early in a segment, but a part index a kept segment reached is not too far
+        return msn == lastCompleteMsn + 1 && part > have - 1 + ADVANCE_PART_LIMIT && part >= mostParts()
+                ? Request.TOO_FAR : Request.PENDING;
+    }
+
+    /** The most parts a kept segment has. */
+    private int mostParts() {
+        int most = 0;
+        for (LiveSegment segment : segments) {
+            most = Math.max(most, segment.partCount());
+        }
+        return most;
     }
 
     /**

@@ -96,6 +96,26 @@ class LiveWindowTest {
         }
     }
 
+    /**
+     * hls.js without low-latency mode asks for the last part of the open segment (the highest part
+     * index its playlist has) to hear when the segment completes; early in a segment that is
+     * beyond the Advance Part Limit, and refusing it made that player retry every second with
+     * 400s (seen in the glass-to-glass bench). A part index no segment reached is still too far.
+     */
+    @Test
+    void theOpenSegmentsLastPartIsNotTooFarForAStandardPlayer() {
+        try (LiveWindow w = window(3, 10)) {
+            w.newInit(new byte[1]);
+            segment(w, 5); // segment 0: parts 0..4
+            assertThat(w.classify(1, 4)).as("no part of segment 1 yet: its last part").isEqualTo(Request.PENDING);
+            assertThat(w.classify(1, 5)).as("an index no segment reached").isEqualTo(Request.TOO_FAR);
+            w.beginSegment(0);
+            w.addPart(new byte[1], 200_000, true);
+            assertThat(w.classify(1, 4)).as("segment 1 has part 0: its last part, 4 beyond").isEqualTo(Request.PENDING);
+            assertThat(w.classify(1, 5)).isEqualTo(Request.TOO_FAR);
+        }
+    }
+
     @Test
     void requestsAreClassifiedPerTheSpec() {
         try (LiveWindow w = window(3, 10)) {
