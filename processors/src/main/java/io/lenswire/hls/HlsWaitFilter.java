@@ -100,12 +100,12 @@ public class HlsWaitFilter extends OncePerRequestFilter {
             return;
         }
         String cameraId = session.get().cameraId();
-        boolean playlist = path.group(2).equals("playlist.m3u8");
+        boolean playlist = path.group(2).equals(LiveHlsResponder.PLAYLIST);
         if (playlist) {
             muxers.ensureRunning(cameraId); // the first playlist starts the camera's segmenter
         }
         Optional<LiveWindow> window = muxers.window(cameraId);
-        Wanted wanted = window.isEmpty() ? null : wanted(request, path.group(2), window.get(), cameraId);
+        Wanted wanted = window.isEmpty() ? null : wanted(request, path.group(2), cameraId);
         if (wanted == null || window.get().classify(wanted.msn(), wanted.part()) != LiveWindow.Request.PENDING) {
             if (!responder.answer(request, response, path.group(2), session.get())) {
                 chain.doFilter(request, response);
@@ -123,12 +123,12 @@ public class HlsWaitFilter extends OncePerRequestFilter {
     }
 
     /** What the request is for, or null when it asks for nothing worth waiting for (the route answers it). */
-    private Wanted wanted(HttpServletRequest request, String name, LiveWindow window, String cameraId) {
+    private Wanted wanted(HttpServletRequest request, String name, String cameraId) {
         Duration reload = settings.getSegmentDuration().multipliedBy(3); // RFC 8216bis: 3 target durations
-        if (!name.equals("playlist.m3u8")) {
+        if (!name.equals(LiveHlsResponder.PLAYLIST)) {
             return SegmentNames.part(name).map(p -> new Wanted(p.msn(), p.index(), reload)).orElse(null);
         }
-        String msn = request.getParameter("_HLS_msn");
+        String msn = request.getParameter(HlsEndpoints.MSN_PARAMETER);
         if (msn == null) {
             // a first playlist waits for the first complete segment, which standard (non-LL)
             // players need; started from the cached GOPs it is there at once. Worth waiting for
@@ -137,12 +137,12 @@ public class HlsWaitFilter extends OncePerRequestFilter {
             boolean streaming = statuses.find(cameraId).map(s -> s.state() == CameraState.STREAMING).orElse(false);
             return streaming ? new Wanted(0, -1, settings.getFirstPlaylistWait()) : null;
         }
-        String part = request.getParameter("_HLS_part");
         try {
-            long m = Long.parseLong(msn);
-            int p = part == null ? -1 : Integer.parseInt(part);
-            return m < 0 || (part != null && p < 0) ? null : new Wanted(m, p, reload);
-        } catch (NumberFormatException e) {
+            // the same strict parse as the route's: what it refuses is not held first
+            long m = LiveAnswer.number(msn);
+            long p = LiveAnswer.number(request.getParameter(HlsEndpoints.PART_PARAMETER));
+            return p > Integer.MAX_VALUE ? null : new Wanted(m, (int) p, reload);
+        } catch (IllegalArgumentException e) {
             return null; // the route answers 400
         }
     }

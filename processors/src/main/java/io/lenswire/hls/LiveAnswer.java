@@ -53,13 +53,14 @@ record LiveAnswer(String contentType, String cacheControl, byte[] body) {
 
     /** An init section, part or segment by the name the playlist gives it; empty when there is none (yet, or any more). */
     static Optional<LiveAnswer> file(LiveWindow window, String name) {
-        Optional<byte[]> bytes = switch (SegmentNames.kind(name)) {
+        SegmentNames.Kind kind = SegmentNames.kind(name);
+        Optional<byte[]> bytes = switch (kind) {
             case INIT -> window.init(SegmentNames.initIndex(name));
             case PART -> SegmentNames.part(name).flatMap(p -> window.part(p.msn(), p.index()));
             case MEDIA -> window.segment(SegmentNames.number(name));
             case UNKNOWN -> Optional.empty();
         };
-        String type = SegmentNames.kind(name) == SegmentNames.Kind.INIT ? "video/mp4" : "video/iso.segment";
+        String type = kind == SegmentNames.Kind.INIT ? "video/mp4" : "video/iso.segment";
         return bytes.map(b -> new LiveAnswer(type, MEDIA_CACHE, b));
     }
 }
