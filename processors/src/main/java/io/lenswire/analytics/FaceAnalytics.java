@@ -69,7 +69,7 @@ public class FaceAnalytics implements CameraLifecycleListener, DisposableBean {
     }
 
     @Override
-    public void cameraRemoving(String cameraId) {
+    public void cameraStopping(String cameraId) {
         stop(cameraId);
     }
 

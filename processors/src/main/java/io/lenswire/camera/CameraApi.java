@@ -24,9 +24,12 @@ public class CameraApi {
     private final CameraStatusRegistry statuses;
     private final JsonRequests requests;
     private final PlaybackStateView playback;
+    private final CameraPlacement placement;
 
-    public CameraApi(CameraService cameras, CameraStatusRegistry statuses, JsonRequests requests, PlaybackStateView playback) {
+    public CameraApi(CameraService cameras, CameraStatusRegistry statuses, JsonRequests requests, PlaybackStateView playback,
+                     CameraPlacement placement) {
         this.playback = playback;
+        this.placement = placement;
         this.cameras = cameras;
         this.statuses = statuses;
         this.requests = requests;
@@ -80,9 +83,7 @@ public class CameraApi {
             return;
         }
         List<Camera> all = cameras.all();
-        long streaming = all.stream()
-                .filter(c -> statuses.find(c.id()).map(s -> s.state() == CameraState.STREAMING).orElse(false))
-                .count();
+        long streaming = all.stream().filter(c -> CameraState.STREAMING.name().equals(state(c.id()))).count();
         Map<String, String> hlsFailures = playback.failures();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", streaming == all.size() && hlsFailures.isEmpty() ? "healthy" : "degraded");
@@ -92,7 +93,22 @@ public class CameraApi {
         hls.put("status", hlsFailures.isEmpty() ? "healthy" : "degraded");
         hls.put("failing", hlsFailures);
         body.put("hls", hls);
+        placement.nodeId().ifPresent(node -> {
+            // in a cluster: which cameras this node reads (each is read by exactly one node)
+            Map<String, Object> cluster = new LinkedHashMap<>();
+            cluster.put("node_id", node);
+            cluster.put("owned_cameras", all.stream().map(Camera::id).filter(id -> statuses.find(id).isPresent()).sorted().toList());
+            cluster.put("live_nodes", placement.liveNodes());
+            body.put("cluster", cluster);
+        });
         exchange.getMessage().setBody(body);
+    }
+
+    /** Here when the camera runs here, else as its owner last reported it; STOPPED when it runs nowhere. */
+    private String state(String cameraId) {
+        return statuses.find(cameraId).map(s -> s.state().name())
+                .or(() -> placement.elsewhere(cameraId).map(CameraPlacement.Owner::state))
+                .orElse(CameraState.STOPPED.name());
     }
 
     private Map<String, Object> describe(Camera camera) {
@@ -101,7 +117,7 @@ public class CameraApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("camera_id", camera.id());
         m.put("name", camera.name());
-        m.put("state", status == null ? CameraState.STOPPED.name() : status.state().name());
+        m.put("state", state(camera.id()));
         m.put("rtsp_url", camera.maskedUrl());
         m.put("enable_analytics", camera.analytics());
         m.put("tls_verify", camera.tlsVerify());
@@ -120,6 +136,10 @@ public class CameraApi {
         m.put("audio_in_hls", audio == null ? null : playback.carriesAudio(audio));
         m.put("hls_state", playback.state(camera.id()));
         m.put("hls_error", playback.failure(camera.id()).orElse(null));
+        if (placement.nodeId().isPresent()) {
+            m.put("owner_node", status != null ? placement.nodeId().get()
+                    : placement.elsewhere(camera.id()).map(CameraPlacement.Owner::nodeId).orElse(null));
+        }
         return m;
     }
 }

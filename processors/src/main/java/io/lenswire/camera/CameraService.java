@@ -1,18 +1,21 @@
 package io.lenswire.camera;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import io.lenswire.config.LenswireProperties;
-import io.lenswire.ingest.CameraPipelines;
-import io.lenswire.ingest.CameraStatusRegistry;
 import io.lenswire.ingest.IngestLimits;
 
-/** Adds and removes cameras: directory, database, pipelines (Camel routes) and metrics, kept in step. */
+/**
+ * Adds and removes cameras: directory, database and placement kept in step. The placement runs a
+ * known camera here ({@link LocalPlacement}) or lets the cluster pick the one node that runs it.
+ */
 @Service
 public class CameraService {
 
@@ -20,9 +23,7 @@ public class CameraService {
 
     private final CameraDirectory directory;
     private final CameraRepository repository;
-    private final CameraPipelines pipelines;
-    private final CameraStatusRegistry statuses;
-    private final CameraMetrics metrics;
+    private final CameraPlacement placement;
     private final LenswireProperties properties;
     private final List<CameraLifecycleListener> listeners;
     private final IngestLimits limits;
@@ -36,16 +37,13 @@ public class CameraService {
 
     private volatile boolean startedAll;
 
-    public CameraService(CameraDirectory directory, CameraRepository repository, CameraPipelines pipelines,
-                         CameraStatusRegistry statuses, CameraMetrics metrics, LenswireProperties properties,
-                         List<CameraLifecycleListener> listeners, IngestLimits limits) {
+    public CameraService(CameraDirectory directory, CameraRepository repository, CameraPlacement placement,
+                         LenswireProperties properties, List<CameraLifecycleListener> listeners, IngestLimits limits) {
         this.listeners = listeners;
         this.limits = limits;
         this.directory = directory;
         this.repository = repository;
-        this.pipelines = pipelines;
-        this.statuses = statuses;
-        this.metrics = metrics;
+        this.placement = placement;
         this.properties = properties;
     }
 
@@ -74,18 +72,8 @@ public class CameraService {
             LOG.warn("camera {} is defined twice; keeping the first", camera.id());
             return false;
         }
-        statuses.register(camera.id());
-        metrics.register(camera.id());
-        pipelines.start(camera.id(), CameraDirectory.isFiniteSource(camera));
         LOG.info("camera {} added ({})", camera.id(), camera.maskedUrl());
-        for (CameraLifecycleListener l : listeners) {
-            try {
-                l.cameraStarted(camera);
-            } catch (RuntimeException e) {
-                // a branch that cannot start must not take the camera (or the other branches) down
-                LOG.error("camera {}: {} failed to start: {}", camera.id(), l.getClass().getSimpleName(), e.getMessage(), e);
-            }
-        }
+        placement.place(camera);
         return true;
     }
 
@@ -107,17 +95,45 @@ public class CameraService {
     }
 
     /** Removes a camera and frees everything it held; false when unknown. */
-    public synchronized boolean remove(String cameraId) throws Exception {
-        Optional<Camera> camera = directory.find(cameraId);
-        if (camera.isEmpty()) {
+    public synchronized boolean remove(String cameraId) {
+        if (!forget(cameraId)) {
+            return false;
+        }
+        repository.delete(cameraId);
+        return true;
+    }
+
+    /**
+     * Another node added or removed cameras in the shared database: the stored cameras this node
+     * does not know yet are added, and those it knows but the database no longer holds are
+     * forgotten (stopped where they run). Configured cameras are every node's and stay.
+     */
+    public synchronized void syncStored() {
+        if (!startedAll) {
+            return;
+        }
+        List<Camera> stored = repository.findAll();
+        Set<String> storedIds = new HashSet<>();
+        for (Camera camera : stored) {
+            storedIds.add(camera.id());
+            if (directory.find(camera.id()).isEmpty()) {
+                start(camera);
+            }
+        }
+        for (Camera known : directory.all()) {
+            if (known.origin() == Camera.Origin.API && !storedIds.contains(known.id()) && !repository.exists(known.id())) {
+                forget(known.id());
+            }
+        }
+    }
+
+    private boolean forget(String cameraId) {
+        if (directory.find(cameraId).isEmpty()) {
             return false;
         }
         listeners.forEach(l -> l.cameraRemoving(cameraId));
-        pipelines.stop(cameraId);
+        placement.displace(cameraId);
         directory.remove(cameraId);
-        repository.delete(cameraId);
-        metrics.unregister(cameraId);
-        statuses.remove(cameraId);
         LOG.info("camera {} removed", cameraId);
         return true;
     }

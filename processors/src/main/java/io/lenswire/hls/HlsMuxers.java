@@ -262,7 +262,7 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
     }
 
     @Override
-    public void cameraRemoving(String cameraId) {
+    public void cameraStopping(String cameraId) {
         stop(cameraId);
     }
 

@@ -40,8 +40,9 @@ class RouteIdsTest {
 
     @Test
     void fixedRoutesHaveAFixedRoutePrefix() throws IOException {
-        // API routes, the event routes and webhook delivery: prefixes no camera route uses
-        assertThat(fixedRouteIds()).allMatch(id -> id.startsWith("api-") || id.startsWith("events-") || id.startsWith("webhook-"));
+        // API routes, the event routes, webhook delivery and the cluster's heartbeat: prefixes no camera route uses
+        assertThat(fixedRouteIds()).allMatch(id -> id.startsWith("api-") || id.startsWith("events-") || id.startsWith("webhook-")
+                || id.startsWith("cluster-"));
     }
 
     @SuppressWarnings("unchecked")

@@ -40,9 +40,11 @@ class DatabaseMigrationsTest {
         DataSource db = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         assertThat(Flyway.configure().dataSource(db).locations("filesystem:" + flat).load().migrate().migrationsExecuted).isEqualTo(5);
 
-        Flyway now = Flyway.configure().dataSource(db).locations(TestDatabases.locations("h2")).load();
+        Flyway now = Flyway.configure().dataSource(db).locations(TestDatabases.locations("h2"))
+                .ignoreMigrationPatterns("*:pending").load();
         now.validate(); // throws on a checksum, description or type mismatch
-        assertThat(now.migrate().migrationsExecuted).isZero();
+        // only what came after the move runs (V6 on)
+        assertThat(now.migrate().migrations).extracting(m -> m.version).containsExactly("6");
     }
 
     /**
@@ -55,7 +57,7 @@ class DatabaseMigrationsTest {
         JdbcTemplate db = new JdbcTemplate(TestDatabases.h2());
         assertThat(db.queryForList("SELECT \"checksum\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL"
                 + " ORDER BY \"installed_rank\"", Integer.class))
-                .containsExactly(788424203, -1019691286, -2054113436, -1290428054, -1307766550);
+                .startsWith(788424203, -1019691286, -2054113436, -1290428054, -1307766550);
     }
 
     @Test

@@ -122,6 +122,12 @@ public final class RtspServer implements AutoCloseable {
         return clients.size();
     }
 
+    /** RTSP clients connected right now that asked for this mount (DESCRIBE). */
+    public long connectedClients(String mount) {
+        return events.stream().filter(e -> "describe".equals(e.path("event").asText()) && mount.equals(e.path("path").asText()))
+                .map(e -> e.path("client").asInt()).distinct().filter(clients::containsKey).count();
+    }
+
     /** DESCRIBE requests seen for a mount since this server (re)started or was created. */
     public long describes(String mount) {
         return events.stream().filter(e -> "describe".equals(e.path("event").asText()) && mount.equals(e.path("path").asText())).count();
