@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian machine with JDK 17+: installs the system packages the test bed
-# needs when missing (GStreamer RTSP server, FFmpeg, Chromium, PostgreSQL: the tests start their
-# own server under a temporary directory), fetches the face model and photos
+# needs when missing (GStreamer RTSP server, FFmpeg, Chromium, PostgreSQL and ZooKeeper: the tests
+# start their own servers under temporary directories), fetches the face model and photos
 # when ../shared is absent, then builds and runs unit and integration tests with ./mvnw -B verify.
 # Extra arguments go to Maven.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base
           gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
-          ffmpeg chromium chromium-driver postgresql maven curl ca-certificates)
+          ffmpeg chromium chromium-driver postgresql zookeeper maven curl ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

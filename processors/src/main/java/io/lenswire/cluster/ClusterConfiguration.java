@@ -10,14 +10,18 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.lenswire.camera.CameraRunner;
 import io.lenswire.config.LenswireProperties;
 import io.lenswire.ingest.CameraStatusRegistry;
+import io.lenswire.playback.HlsAccess;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -37,13 +41,32 @@ public class ClusterConfiguration {
     CamelClusterService lenswireClusterService(CamelContext camel, ClusterProperties settings, LenswireProperties properties)
             throws Exception {
         check(settings, properties);
+        CamelClusterService service = switch (settings.getBackend()) {
+            case FILE -> fileLocks(settings);
+            case ZOOKEEPER -> zooKeeper(settings);
+        };
+        camel.addService(service, true, true);
+        return service;
+    }
+
+    private static CamelClusterService fileLocks(ClusterProperties settings) {
         FileLockClusterService service = new FileLockClusterService();
         service.setId(settings.getNodeId());
         service.setRoot(Path.of(settings.getFileRoot()).toAbsolutePath().toString());
         service.setAcquireLockDelay(1, TimeUnit.MILLISECONDS);
         service.setAcquireLockInterval(settings.getLockInterval().toMillis(), TimeUnit.MILLISECONDS);
         service.setHeartbeatTimeoutMultiplier(settings.getLockStaleAfterIntervals());
-        camel.addService(service, true, true);
+        return service;
+    }
+
+    /** Each camera's namespace is a Curator leader election under the base path; a dead node's session expires. */
+    private static CamelClusterService zooKeeper(ClusterProperties settings) {
+        ZooKeeperClusterService service = new ZooKeeperClusterService();
+        service.setId(settings.getNodeId());
+        service.setNodes(settings.getZookeeperConnect());
+        service.setBasePath(settings.getZookeeperBasePath());
+        service.setSessionTimeout(settings.getZookeeperSessionTimeout().toMillis());
+        service.setConnectTimeout(settings.getZookeeperSessionTimeout().toMillis());
         return service;
     }
 
@@ -51,6 +74,16 @@ public class ClusterConfiguration {
     ClusterPlacement clusterPlacement(CamelClusterService service, CameraRunner runner, CameraStatusRegistry statuses,
                                       ClusterNodes nodes, CameraOwners owners, ClusterProperties settings) {
         return new ClusterPlacement(service, runner, statuses, nodes, owners, settings);
+    }
+
+    /** Before HlsWaitFilter (HIGHEST + 20), after the request guard and CORS. */
+    @Bean
+    FilterRegistrationBean<HlsOwnerProxy> hlsOwnerProxy(HlsAccess access, ClusterPlacement placement, ClusterProperties settings) {
+        FilterRegistrationBean<HlsOwnerProxy> registration =
+                new FilterRegistrationBean<>(new HlsOwnerProxy(access, placement, settings.getNodeId()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
+        registration.setAsyncSupported(true);
+        return registration;
     }
 
     @Bean
@@ -67,8 +100,14 @@ public class ClusterConfiguration {
         if (!url.startsWith("http://") && !url.startsWith("https://") || URI.create(url).getHost() == null) {
             problems.add("lenswire.cluster.advertised-url must be this node's http(s) URL as the other nodes reach it");
         }
-        if (settings.getFileRoot().isBlank()) {
+        if (settings.getBackend() == ClusterProperties.Backend.FILE && settings.getFileRoot().isBlank()) {
             problems.add("lenswire.cluster.file-root must name a directory all nodes can lock files in");
+        }
+        if (settings.getBackend() == ClusterProperties.Backend.ZOOKEEPER && settings.getZookeeperConnect().isBlank()) {
+            problems.add("lenswire.cluster.zookeeper-connect must name the ZooKeeper ensemble (host:port,...)");
+        }
+        if (settings.getBackend() == ClusterProperties.Backend.ZOOKEEPER && !settings.getZookeeperBasePath().startsWith("/")) {
+            problems.add("lenswire.cluster.zookeeper-base-path must start with /");
         }
         if (properties.getSecurity().getDataKey().isBlank()) {
             problems.add("lenswire.security.data-key must be set, the same on every node (each node would otherwise make its own)");

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class ClusterProperties {
 
     /** Which Camel cluster service decides who runs a camera. */
-    public enum Backend { FILE }
+    public enum Backend { FILE, ZOOKEEPER }
 
     private boolean enabled = false;
     /** This node's name, unique in the cluster (letters, digits, '-', '_'; at most 36). */
@@ -22,6 +22,12 @@ public class ClusterProperties {
     private Backend backend = Backend.FILE;
     /** FILE backend: a directory every node can lock files in (one machine, or a shared file system). */
     private String fileRoot = "";
+    /** ZOOKEEPER backend: the ensemble, e.g. zk1:2181,zk2:2181,zk3:2181. */
+    private String zookeeperConnect = "";
+    /** ZOOKEEPER backend: the znode under which the cameras' elections live. */
+    private String zookeeperBasePath = "/lenswire";
+    /** ZOOKEEPER backend: a node whose session is silent this long loses its cameras (within the server's bounds). */
+    private Duration zookeeperSessionTimeout = Duration.ofSeconds(4);
     /** How often a node says it is alive, looks for cameras added elsewhere and rebalances. */
     private Duration heartbeatInterval = Duration.ofSeconds(1);
     /** A node not heard from for this long is dead: its cameras go to the others. */
@@ -41,6 +47,12 @@ public class ClusterProperties {
     public void setBackend(Backend backend) { this.backend = backend; }
     public String getFileRoot() { return fileRoot; }
     public void setFileRoot(String fileRoot) { this.fileRoot = fileRoot; }
+    public String getZookeeperConnect() { return zookeeperConnect; }
+    public void setZookeeperConnect(String zookeeperConnect) { this.zookeeperConnect = zookeeperConnect; }
+    public String getZookeeperBasePath() { return zookeeperBasePath; }
+    public void setZookeeperBasePath(String zookeeperBasePath) { this.zookeeperBasePath = zookeeperBasePath; }
+    public Duration getZookeeperSessionTimeout() { return zookeeperSessionTimeout; }
+    public void setZookeeperSessionTimeout(Duration zookeeperSessionTimeout) { this.zookeeperSessionTimeout = zookeeperSessionTimeout; }
     public Duration getHeartbeatInterval() { return heartbeatInterval; }
     public void setHeartbeatInterval(Duration heartbeatInterval) { this.heartbeatInterval = heartbeatInterval; }
     public Duration getNodeTimeout() { return nodeTimeout; }

@@ -57,14 +57,25 @@ public class PlaybackSessions implements AutoCloseable {
     /** Held while checking room and adding, so that the bound is never overshot. */
     private final Object creation = new Object();
     private final ScheduledExecutorService sweeper;
+    /** The cluster's shared sessions; null on a single node. */
+    private final SharedSessions shared;
+    /** In a cluster: when each session known here was last read from {@link #shared} (System.nanoTime). */
+    private final Map<String, Long> readAt = new ConcurrentHashMap<>();
 
     @Autowired
-    public PlaybackSessions(LenswireProperties properties, ObjectProvider<PlaybackSessionListener> listeners) {
+    public PlaybackSessions(LenswireProperties properties, ObjectProvider<PlaybackSessionListener> listeners,
+                            ObjectProvider<SharedSessions> shared) {
         // looked up at each event, so that a listener bean may itself depend on this one
-        this(properties.getPlayback(), Clock.systemUTC(), () -> listeners.orderedStream().toList());
+        this(properties.getPlayback(), Clock.systemUTC(), () -> listeners.orderedStream().toList(), shared.getIfAvailable());
     }
 
     PlaybackSessions(LenswireProperties.Playback config, Clock clock, Supplier<List<PlaybackSessionListener>> listeners) {
+        this(config, clock, listeners, null);
+    }
+
+    PlaybackSessions(LenswireProperties.Playback config, Clock clock, Supplier<List<PlaybackSessionListener>> listeners,
+                     SharedSessions shared) {
+        this.shared = shared;
         this.ttl = config.getTokenTtl();
         this.maxLifetime = config.getMaxSessionLifetime();
         this.maxSessions = config.getMaxSessions();
@@ -114,6 +125,7 @@ public class PlaybackSessions implements AutoCloseable {
                 session = new Session(SessionIds.next(), cameraId, userId, now, expiryFrom(now, now), Session.State.CREATED, null,
                         PlaybackTokens.newTokenId());
             } while (sessions.putIfAbsent(session.id(), session) != null);
+            share(session);
             return Optional.of(session);
         }
     }
@@ -123,7 +135,19 @@ public class PlaybackSessions implements AutoCloseable {
         if (sessionId == null) {
             return Optional.empty();
         }
-        Session session = sessions.get(sessionId);
+        Session session = current(sessionId);
+        return session != null && session.isLive(now()) ? Optional.of(session) : Optional.empty();
+    }
+
+    /**
+     * {@link #find}, but in a cluster read from the shared store first: a token newer than this
+     * node's copy (refreshed through another node) must not be refused as replaced.
+     */
+    public Optional<Session> findFresh(String sessionId) {
+        if (shared == null || sessionId == null) {
+            return find(sessionId);
+        }
+        Session session = reread(sessionId);
         return session != null && session.isLive(now()) ? Optional.of(session) : Optional.empty();
     }
 
@@ -151,8 +175,10 @@ public class PlaybackSessions implements AutoCloseable {
     public Optional<Session> refresh(String sessionId, String presentedTokenId) {
         String newTokenId = PlaybackTokens.newTokenId();
         Instant now = now();
-        return update(sessionId, s -> presentedTokenId == null || presentedTokenId.equals(s.tokenId())
+        Optional<Session> refreshed = update(sessionId, s -> presentedTokenId == null || presentedTokenId.equals(s.tokenId())
                 ? s.withToken(newTokenId, expiryFrom(s.createdAt(), now)) : null).map(Change::after);
+        refreshed.ifPresent(this::share);
+        return refreshed;
     }
 
     /** Ends and removes a live session; its tokens stop working at once. Empty when not live. */
@@ -160,13 +186,23 @@ public class PlaybackSessions implements AutoCloseable {
         if (sessionId == null) {
             return Optional.empty();
         }
-        Session current = sessions.get(sessionId);
+        Session current = current(sessionId);
         if (current == null) {
             return Optional.empty();
         }
+        Optional<Session> ended = endHere(current);
+        if (shared != null) {
+            shared.delete(sessionId);
+        }
+        return ended;
+    }
+
+    /** Removes the session from this node and tells the listeners; empty when it was not live. */
+    private Optional<Session> endHere(Session current) {
         return underCameraLock(current.cameraId(), () -> {
             // a session's camera never changes, so the lock taken is the one of the session removed
-            Session removed = sessions.remove(sessionId);
+            Session removed = sessions.remove(current.id());
+            readAt.remove(current.id());
             if (removed == null) {
                 return Optional.<Session>empty();
             }
@@ -212,6 +248,7 @@ public class PlaybackSessions implements AutoCloseable {
         for (Session s : sessions.values()) {
             if (!s.isLive(now) && underCameraLock(s.cameraId(), () -> {
                 if (sessions.remove(s.id(), s)) {
+                    readAt.remove(s.id());
                     announceEnd(s);
                     return true;
                 }
@@ -219,6 +256,9 @@ public class PlaybackSessions implements AutoCloseable {
             })) {
                 removed++;
             }
+        }
+        if (shared != null) {
+            shared.deleteExpired(now);
         }
         return removed;
     }
@@ -245,7 +285,7 @@ public class PlaybackSessions implements AutoCloseable {
     }
 
     private Optional<Session> play(String sessionId, boolean request) {
-        Session current = sessionId == null ? null : sessions.get(sessionId);
+        Session current = sessionId == null ? null : current(sessionId);
         if (current == null) {
             return Optional.empty();
         }
@@ -262,7 +302,10 @@ public class PlaybackSessions implements AutoCloseable {
                 return request ? playing.withLastRequestAt(now()) : playing;
             });
             change.filter(c -> c.before().state() == Session.State.CREATED)
-                    .ifPresent(c -> notify(c.after(), true));
+                    .ifPresent(c -> {
+                        share(c.after());
+                        notify(c.after(), true);
+                    });
             return change.map(Change::after);
         });
     }
@@ -297,6 +340,7 @@ public class PlaybackSessions implements AutoCloseable {
      * or when the change declines (returns null; the session is then left as it is).
      */
     private Optional<Change> update(String sessionId, UnaryOperator<Session> change) {
+        current(sessionId); // in a cluster: the shared copy, if this node has none or an old one
         Instant now = now();
         Session[] before = new Session[1];
         Session after = sessions.computeIfPresent(sessionId, (id, s) -> {
@@ -334,6 +378,63 @@ public class PlaybackSessions implements AutoCloseable {
                 LOG.warn("camera {}: playback listener {} failed on session {}", session.cameraId(),
                         listener.getClass().getSimpleName(), started ? "start" : "end", e);
             }
+        }
+    }
+
+    /** How long a session read from the shared store is used before it is read again. */
+    static final long REREAD_NANOS = Duration.ofSeconds(2).toNanos();
+
+    /**
+     * This node's copy of a session; in a cluster first read from the shared store when this node
+     * has none, or read it more than {@link #REREAD_NANOS} ago (another node may have refreshed or
+     * ended it). The HLS hot path thus reads the store once per session every 2 s at most.
+     */
+    private Session current(String sessionId) {
+        Session local = sessions.get(sessionId);
+        if (shared == null) {
+            return local;
+        }
+        Long at = readAt.get(sessionId);
+        if (local != null && at != null && System.nanoTime() - at < REREAD_NANOS) {
+            return local;
+        }
+        return reread(sessionId);
+    }
+
+    /**
+     * Makes this node's copy agree with the shared store: the stored expiry, state and token id
+     * win, this node's {@code lastRequestAt} stays; a session the store no longer has live ends
+     * here too. A store that cannot be read leaves the copy as it is (logged).
+     */
+    private Session reread(String sessionId) {
+        Optional<Session> row;
+        try {
+            row = shared.load(sessionId);
+        } catch (RuntimeException e) {
+            LOG.warn("playback session {}: the shared store cannot be read, using this node's copy: {}", sessionId, e.toString());
+            return sessions.get(sessionId);
+        }
+        if (row.isEmpty() || !row.get().isLive(now())) {
+            Session local = sessions.get(sessionId);
+            if (local != null) {
+                endHere(local);
+            }
+            readAt.remove(sessionId);
+            return null;
+        }
+        Session stored = row.get();
+        Session merged = sessions.compute(sessionId, (id, mine) -> mine == null ? stored
+                : new Session(id, stored.cameraId(), stored.userId(), stored.createdAt(), stored.expiresAt(),
+                        mine.state() == Session.State.PLAYING ? Session.State.PLAYING : stored.state(),
+                        mine.lastRequestAt(), stored.tokenId()));
+        readAt.put(sessionId, System.nanoTime());
+        return merged;
+    }
+
+    private void share(Session session) {
+        if (shared != null) {
+            shared.save(session);
+            readAt.put(session.id(), System.nanoTime());
         }
     }
 

@@ -35,7 +35,11 @@ class SessionTokenCheck {
             throw PlaybackErrors.forbidden("The playback token does not match this session's camera or user");
         }
         if (session.tokenId() != null && !session.tokenId().equals(claims.tokenId())) {
-            throw PlaybackErrors.replaced();
+            // in a cluster the token may be newer than this node's copy (refreshed through another node)
+            session = sessions.findFresh(urlSessionId).orElseThrow(PlaybackErrors::noSession);
+            if (session.tokenId() != null && !session.tokenId().equals(claims.tokenId())) {
+                throw PlaybackErrors.replaced();
+            }
         }
         return session;
     }

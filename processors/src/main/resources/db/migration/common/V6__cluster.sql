@@ -13,3 +13,16 @@ CREATE TABLE camera_owners (
     state     VARCHAR(16)  NOT NULL,
     since     TIMESTAMP    NOT NULL
 );
+
+-- Playback sessions in a cluster: a session made on one node authorizes HLS on every node (the
+-- node that reads the camera serves it). Times in epoch milliseconds. On a single node sessions
+-- stay in memory only and this table is unused.
+CREATE TABLE playback_sessions (
+    session_id VARCHAR(64)   NOT NULL PRIMARY KEY,
+    camera_id  VARCHAR(64)   NOT NULL,
+    user_id    VARCHAR(512)  NOT NULL,
+    created_at BIGINT        NOT NULL,
+    expires_at BIGINT        NOT NULL,
+    state      VARCHAR(16)   NOT NULL,
+    token_id   VARCHAR(64)
+);
