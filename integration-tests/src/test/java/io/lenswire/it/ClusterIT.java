@@ -18,7 +18,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lenswire.it.support.Api;
+import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.Media;
+import io.lenswire.it.support.SseClient;
 import io.lenswire.it.support.Wait;
 
 /**
@@ -71,6 +73,37 @@ class ClusterIT {
 
     @Test
     @Order(2)
+    void everyNodesEventStreamShowsTheEventsOfEveryNodeInOneOrder() {
+        Api.Response hook = cluster.api("node-c").postJson("/api/webhooks",
+                "{\"url\":\"http://127.0.0.1:9/cluster\",\"events\":[\"webhook.test\"]}");
+        assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+        String hookId = hook.json().path("webhook").path("id").asText();
+        Map<String, SseClient> streams = new java.util.TreeMap<>();
+        try {
+            cluster.nodes.forEach((node, app) -> streams.put(node,
+                    SseClient.connect(app.api().base(), LenswireProcess.API_KEY, null).awaitOpen(Duration.ofSeconds(10))));
+            List<String> made = new java.util.ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                for (String node : cluster.nodes.keySet()) { // an event stored by each node in turn
+                    Api.Response test = cluster.api(node).postJson("/api/webhooks/" + hookId + "/test", "");
+                    assertThat(test.status()).as(test.body()).isEqualTo(202);
+                    made.add(test.json().path("event_id").asText());
+                }
+            }
+            streams.forEach((node, stream) -> Wait.until("every node's events on " + node + "'s stream", Duration.ofSeconds(10),
+                    () -> stream.events().size() >= made.size()));
+            // the same events, once each, in the same (store) order, on every node
+            List<String> order = streams.get("node-a").events().stream().map(SseClient.Event::id).toList();
+            assertThat(order).containsExactlyInAnyOrderElementsOf(made);
+            streams.forEach((node, stream) -> assertThat(stream.events().stream().map(SseClient.Event::id).toList())
+                    .as(node).isEqualTo(order));
+        } finally {
+            streams.values().forEach(SseClient::close);
+        }
+    }
+
+    @Test
+    @Order(3)
     void whenTheBusiestNodeIsKilledTheOthersTakeItsCamerasOverAndAViewerPlaysOn() {
         Map<String, List<String>> before = cluster.owned();
         String victim = cluster.busiest();
@@ -111,7 +144,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aCameraRemovedThroughAnyNodeStopsWhereItRuns() {
         Map<String, List<String>> owned = cluster.owned();
         String owner = owned.keySet().stream().filter(n -> !owned.get(n).isEmpty()).findFirst().orElseThrow();

@@ -88,8 +88,26 @@ public class EventHub implements EventListener, SmartLifecycle, DisposableBean {
         return reader::close;
     }
 
+    /** True in a cluster: streams get events from {@link ClusterEventTail}, in store order, not from this node's commits. */
+    private volatile boolean followsStore;
+
     @Override
     public void committed(StoredEvent event) {
+        if (!followsStore) {
+            deliver(event);
+        }
+    }
+
+    /**
+     * From now on live events come only through {@link #deliver} in store order: events stored by
+     * other nodes must not overtake or be overtaken by this node's (a stream resumes by sequence).
+     */
+    void followStore() {
+        followsStore = true;
+    }
+
+    /** Offers an event to every open stream. */
+    void deliver(StoredEvent event) {
         for (Reader r : readers) {
             r.offer(event);
         }
