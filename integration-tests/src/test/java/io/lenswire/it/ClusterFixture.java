@@ -29,13 +29,15 @@ import io.lenswire.testing.PostgresServer;
  * server from a small pre-encoded clip (many cameras without many live encoders on two cores).
  * The backend's own arguments (file lock directory, ZooKeeper ensemble) come from the test.
  */
-final class ClusterFixture implements AutoCloseable {
+public final class ClusterFixture implements AutoCloseable {
 
-    final List<String> cameras;
-    final RtspServer rtsp;
-    final Path workDir;
+    public final List<String> cameras;
+    public final RtspServer rtsp;
+    public final Path workDir;
     /** The running nodes by id; a killed node is removed. */
-    final Map<String, LenswireProcess> nodes = new TreeMap<>();
+    public final Map<String, LenswireProcess> nodes = new TreeMap<>();
+    /** Killed nodes, by id, until {@link #revive}. */
+    private final Map<String, LenswireProcess> dead = new TreeMap<>();
     private final PostgresServer postgres;
 
     private ClusterFixture(List<String> cameras, RtspServer rtsp, PostgresServer postgres, Path workDir) {
@@ -46,7 +48,22 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     /** @param backendArgs the backend's arguments, given the cluster's temporary directory (deleted on close) */
-    static ClusterFixture start(int cameraCount, List<String> nodeIds, Function<Path, List<String>> backendArgs) throws Exception {
+    public static ClusterFixture start(int cameraCount, List<String> nodeIds, Function<Path, List<String>> backendArgs) throws Exception {
+        return start(cameraCount, nodeIds, backendArgs, List.of("--lenswire.analytics.enabled=false"));
+    }
+
+    /** @param extraArgs more arguments for every node (each key once: Spring joins repeated ones) */
+    public static ClusterFixture start(int cameraCount, List<String> nodeIds, Function<Path, List<String>> backendArgs,
+                                       List<String> extraArgs) throws Exception {
+        return start(cameraCount, nodeIds, backendArgs, extraArgs, true);
+    }
+
+    /**
+     * @param clustered false: every node is a plain single server on the database (a reference for
+     *                  the cluster's overhead; run one node only then)
+     */
+    public static ClusterFixture start(int cameraCount, List<String> nodeIds, Function<Path, List<String>> backendArgs,
+                                       List<String> extraArgs, boolean clustered) throws Exception {
         Path workDir = Files.createTempDirectory("lenswire-cluster-");
         Path clip = workDir.resolve("testsrc2-360p25.mp4");
         Media.Result made = Media.run(Duration.ofSeconds(60), "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
@@ -65,12 +82,13 @@ final class ClusterFixture implements AutoCloseable {
                 List<String> args = new ArrayList<>(List.of("-Xms256m", "-Xmx512m",
                         "--spring.datasource.url=" + url, "--spring.datasource.username=" + cluster.postgres.user(),
                         "--spring.datasource.password=",
-                        "--lenswire.cameras=", "--lenswire.analytics.enabled=false",
+                        "--lenswire.cameras=",
                         "--lenswire.security.data-key=" + dataKey,
                         "--lenswire.playback.jwt-secrets[0]=" + HlsPlaybackIT.JWT_SECRET,
-                        "--lenswire.cluster.enabled=true", "--lenswire.cluster.node-id=" + node,
+                        "--lenswire.cluster.enabled=" + clustered, "--lenswire.cluster.node-id=" + node,
                         "--lenswire.cluster.advertised-url=http://127.0.0.1:${server.port}"));
                 args.addAll(backendArgs.apply(workDir));
+                args.addAll(extraArgs);
                 cluster.nodes.put(node, LenswireProcess.start("cluster-" + node, args.toArray(String[]::new)));
             }
         } catch (RuntimeException | Error e) {
@@ -80,12 +98,12 @@ final class ClusterFixture implements AutoCloseable {
         return cluster;
     }
 
-    Api api(String node) {
+    public Api api(String node) {
         return nodes.get(node).api();
     }
 
     /** Adds the cameras through the nodes in turn. */
-    void addCameras() {
+    public void addCameras() {
         List<String> ids = List.copyOf(nodes.keySet());
         for (int i = 0; i < cameras.size(); i++) {
             String camera = cameras.get(i);
@@ -95,7 +113,7 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     /** node id → the cameras its health says it reads, for every running node. */
-    Map<String, List<String>> owned() {
+    public Map<String, List<String>> owned() {
         Map<String, List<String>> owned = new HashMap<>();
         nodes.forEach((node, app) -> {
             JsonNode cluster = app.api().get("/api/stream/health").json().path("cluster");
@@ -108,7 +126,7 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     /** The node that reads the camera, by the nodes' health. */
-    String ownerOf(String camera) {
+    public String ownerOf(String camera) {
         return owned().entrySet().stream().filter(e -> e.getValue().contains(camera)).map(Map.Entry::getKey)
                 .findFirst().orElseThrow();
     }
@@ -117,7 +135,12 @@ final class ClusterFixture implements AutoCloseable {
      * True when every one of {@code expected} is read by exactly one node, is STREAMING with that
      * owner as every node reports it, and has exactly one RTSP connection (counted by the server).
      */
-    boolean settled(List<String> expected) {
+    public boolean settled(List<String> expected) {
+        return settled(expected, rtsp);
+    }
+
+    /** {@link #settled(List)} for cameras served by another RTSP server. */
+    public boolean settled(List<String> expected, RtspServer server) {
         Map<String, List<String>> owned = owned();
         List<String> all = owned.values().stream().flatMap(List::stream).sorted().toList();
         if (!all.equals(expected.stream().sorted().toList())) {
@@ -133,17 +156,26 @@ final class ClusterFixture implements AutoCloseable {
                 }
             }
         }
-        return expected.stream().allMatch(c -> rtsp.connectedClients("/" + c) == 1) && rtsp.connectedClients() == expected.size();
+        return expected.stream().allMatch(c -> server.connectedClients("/" + c) == 1) && server.connectedClients() == expected.size();
     }
 
     /** The running node with the most cameras. */
-    String busiest() {
+    public String busiest() {
         return owned().entrySet().stream().max(Map.Entry.comparingByValue((x, y) -> x.size() - y.size()))
                 .map(Map.Entry::getKey).orElseThrow();
     }
 
-    void kill(String node) {
-        nodes.remove(node).kill();
+    public void kill(String node) {
+        LenswireProcess app = nodes.remove(node);
+        app.kill();
+        dead.put(node, app);
+    }
+
+    /** Starts a killed node again, on its port and data directory. */
+    public void revive(String node) throws java.io.IOException {
+        LenswireProcess app = dead.remove(node);
+        app.start();
+        nodes.put(node, app);
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.lenswire.analytics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,8 @@ public class FaceEnrollment {
     private final TransactionTemplate transactions;
     /** Templates by person, in enrollment order; guarded by this. */
     private final Map<Long, Gallery.Person> people = new LinkedHashMap<>();
+    /** The stored photo ids each person's templates come from; guarded by this. */
+    private final Map<Long, Set<Long>> photoIds = new HashMap<>();
 
     public FaceEnrollment(FaceRepository repository, AnalyticsEngine engine, AnalyticsProperties settings,
                           TransactionTemplate transactions) {
@@ -48,8 +53,10 @@ public class FaceEnrollment {
             return;
         }
         Map<Long, List<float[]>> templates = new LinkedHashMap<>();
+        Map<Long, Set<Long>> seen = new HashMap<>();
         int[] unusable = {0};
         repository.forEachImage(image -> {
+            seen.computeIfAbsent(image.personId(), k -> new HashSet<>()).add(image.id());
             float[] t = EnrollmentImages.template(image.data(), engine);
             if (t == null) {
                 unusable[0]++;
@@ -58,8 +65,10 @@ public class FaceEnrollment {
             }
         });
         people.clear();
+        photoIds.clear();
         for (FaceRepository.PersonInfo p : repository.all()) {
             people.put(p.id(), new Gallery.Person(p.id(), p.name(), List.copyOf(templates.getOrDefault(p.id(), List.of()))));
+            photoIds.put(p.id(), seen.getOrDefault(p.id(), Set.of()));
         }
         publish();
         LOG.info("face gallery: {} people, {} templates ({}){}", people.size(), templates.values().stream().mapToInt(List::size).sum(),
@@ -73,12 +82,14 @@ public class FaceEnrollment {
         List<EnrollmentImages.Checked> checked = checkAll(uploads);
         synchronized (this) {
             checkRoom(true, -1, checked.size());
+            Set<Long> stored = new HashSet<>();
             long id = transactions.execute(status -> {
                 long personId = repository.insertPerson(cleanName);
-                checked.forEach(c -> repository.insertImage(personId, c));
+                checked.forEach(c -> stored.add(repository.insertImage(personId, c)));
                 return personId;
             });
             people.put(id, new Gallery.Person(id, cleanName, checked.stream().map(EnrollmentImages.Checked::template).toList()));
+            photoIds.put(id, stored);
             publish();
             LOG.info("face gallery: enrolled person {} from {} image(s)", id, checked.size());
             return repository.find(id).orElseThrow();
@@ -98,10 +109,12 @@ public class FaceEnrollment {
                 throw ApiException.notFound("No enrolled person with id " + personId);
             }
             checkRoom(false, personId, checked.size());
-            transactions.executeWithoutResult(status -> checked.forEach(c -> repository.insertImage(personId, c)));
+            Set<Long> stored = new HashSet<>(photoIds.getOrDefault(personId, Set.of()));
+            transactions.executeWithoutResult(status -> checked.forEach(c -> stored.add(repository.insertImage(personId, c))));
             List<float[]> templates = new ArrayList<>(current.templates());
             checked.forEach(c -> templates.add(c.template()));
             people.put(personId, new Gallery.Person(personId, current.name(), List.copyOf(templates)));
+            photoIds.put(personId, stored);
             publish();
             LOG.info("face gallery: added {} image(s) to person {}", checked.size(), personId);
             return repository.find(personId).orElseThrow();
@@ -112,10 +125,49 @@ public class FaceEnrollment {
         boolean deleted = Boolean.TRUE.equals(transactions.execute(status -> repository.deletePerson(personId)));
         if (deleted) {
             people.remove(personId);
+            photoIds.remove(personId);
             publish();
             LOG.info("face gallery: deleted person {}", personId);
         }
         return deleted;
+    }
+
+    /**
+     * In a cluster, route step of {@code cluster-heartbeat}: takes in the people that other nodes
+     * enrolled, gave photos or deleted since the last look, by comparing each person's stored photo
+     * ids with those its templates come from. Only a changed person's photos are read and embedded.
+     */
+    public synchronized void syncFromStore() {
+        if (!engine.ready()) {
+            return;
+        }
+        List<FaceRepository.PersonInfo> stored = repository.all();
+        Set<Long> storedIds = new HashSet<>();
+        boolean changed = false;
+        for (FaceRepository.PersonInfo p : stored) {
+            storedIds.add(p.id());
+            Set<Long> ids = new HashSet<>();
+            p.images().forEach(i -> ids.add(i.id()));
+            if (ids.equals(photoIds.get(p.id()))) {
+                continue;
+            }
+            List<float[]> templates = new ArrayList<>();
+            for (long imageId : ids) {
+                repository.photo(p.id(), imageId).map(photo -> EnrollmentImages.template(photo.data(), engine))
+                        .ifPresent(templates::add);
+            }
+            people.put(p.id(), new Gallery.Person(p.id(), p.name(), List.copyOf(templates)));
+            photoIds.put(p.id(), ids);
+            changed = true;
+            LOG.info("face gallery: person {} taken in from the shared database ({} photo(s))", p.id(), ids.size());
+        }
+        if (people.keySet().retainAll(storedIds)) {
+            photoIds.keySet().retainAll(storedIds);
+            changed = true;
+        }
+        if (changed) {
+            publish();
+        }
     }
 
     public List<FaceRepository.PersonInfo> all() {
