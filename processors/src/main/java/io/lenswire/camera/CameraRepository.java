@@ -1,7 +1,9 @@
 package io.lenswire.camera;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +65,11 @@ public class CameraRepository {
     }
 
     /** Whether a row holds this id in any case, also one whose URL this data key cannot open. */
+    /** The ids of every stored camera, whether or not this data key opens its URL. */
+    public Set<String> ids() {
+        return new HashSet<>(jdbc.queryForList("SELECT camera_id FROM cameras", String.class));
+    }
+
     public boolean exists(String cameraId) {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM cameras WHERE LOWER(camera_id) = LOWER(?)", Integer.class, cameraId);
         return n != null && n > 0;

@@ -36,6 +36,11 @@ public class CameraService {
     }
 
     private volatile boolean startedAll;
+    /**
+     * Stored cameras whose URL this data key cannot open (the repository has logged them): written
+     * by startConfigured before startedAll, then only under this lock.
+     */
+    private Set<String> unopened = Set.of();
 
     public CameraService(CameraDirectory directory, CameraRepository repository, CameraPlacement placement,
                          LenswireProperties properties, List<CameraLifecycleListener> listeners, IngestLimits limits) {
@@ -53,9 +58,14 @@ public class CameraService {
             String name = c.getName() == null || c.getName().isBlank() ? c.getId() : c.getName();
             start(new Camera(c.getId(), name, c.getUrl(), c.isAnalytics(), Camera.Origin.CONFIG, c.isTlsVerify()));
         }
+        Set<String> opened = new HashSet<>();
         for (Camera camera : repository.findAll()) {
+            opened.add(camera.id());
             start(camera);
         }
+        Set<String> stored = repository.ids();
+        stored.removeAll(opened);
+        unopened = stored;
         startedAll = true;
     }
 
@@ -112,16 +122,23 @@ public class CameraService {
         if (!startedAll) {
             return;
         }
-        List<Camera> stored = repository.findAll();
-        Set<String> storedIds = new HashSet<>();
-        for (Camera camera : stored) {
-            storedIds.add(camera.id());
-            if (directory.find(camera.id()).isEmpty()) {
-                start(camera);
+        // the ids only, each heartbeat: rows are read (and their URLs decrypted) only when one is new,
+        // and a row this data key cannot open is reported once, not at every heartbeat
+        Set<String> storedIds = repository.ids();
+        boolean added = storedIds.stream().anyMatch(id -> directory.find(id).isEmpty() && !unopened.contains(id));
+        if (added) {
+            Set<String> opened = new HashSet<>();
+            for (Camera camera : repository.findAll()) {
+                opened.add(camera.id());
+                if (directory.find(camera.id()).isEmpty()) {
+                    start(camera);
+                }
             }
+            unopened = new HashSet<>(storedIds);
+            unopened.removeAll(opened);
         }
         for (Camera known : directory.all()) {
-            if (known.origin() == Camera.Origin.API && !storedIds.contains(known.id()) && !repository.exists(known.id())) {
+            if (known.origin() == Camera.Origin.API && !storedIds.contains(known.id())) {
                 forget(known.id());
             }
         }
