@@ -123,6 +123,11 @@ public class EventHub implements EventListener, SmartLifecycle, DisposableBean {
         return readers.size();
     }
 
+    /** True when every open stream has replayed from the store and now follows live events (tests wait for it). */
+    boolean allReplayed() {
+        return readers.stream().allMatch(r -> r.replayed);
+    }
+
     int maxReaders() {
         return maxReaders;
     }

@@ -52,6 +52,12 @@ class ClusterEventTailTest {
                 public void close() {
                 }
             });
+            // the stream's replay from the store runs on its own thread; what it reads is not the tail's to order
+            long replayDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!hub.allReplayed() && System.nanoTime() < replayDeadline) {
+                Thread.sleep(10);
+            }
+            assertThat(hub.allReplayed()).isTrue();
             StoredEvent first = store.store(event("a"));
             // this node's own commit does not reach the streams directly: only the tail's order counts
             hub.committed(first);
