@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { keepLive } from './live-sync.js';
+import { keepLive, onNewWindow, FAILOVER_PLAYLIST_POLICY } from './live-sync.js';
 
 // Every player still open, so leaving the page ends all their sessions.
 const open = new Set();
@@ -77,6 +77,8 @@ export class LivePlayer {
       maxLiveSyncPlaybackRate: 1.5,
       // a stall moves the target back by one part's worth, not hls.js's default 1 s (as player.html)
       liveSyncOnStallIncrease: 0.2,
+      // a cluster's failover is waited out on the same session (a fatal error starts a new one)
+      playlistLoadPolicy: FAILOVER_PLAYLIST_POLICY,
       xhrSetup: (xhr, requested) => {
         const u = new URL(requested, location.href);
         u.searchParams.set('token', this.token);
@@ -85,6 +87,14 @@ export class LivePlayer {
     });
     this.hls.on(Hls.Events.MANIFEST_PARSED, () => this.video.play().catch(() => {}));
     keepLive(this.hls, this.video);
+    // the camera's segmenter was replaced (a cluster failover): a fresh hls.js, same session
+    const current = this.hls;
+    onNewWindow(current, () => setTimeout(() => {
+      if (this.hls === current && !this.closed) {
+        current.destroy();
+        this.play(url);
+      }
+    }, 0));
     this.hls.on(Hls.Events.ERROR, (_event, data) => {
       if (data.fatal) {
         this.setStatus('error: ' + data.details);

@@ -2,6 +2,8 @@ package io.lenswire.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -15,9 +17,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lenswire.it.support.Api;
+import io.lenswire.it.support.Browser;
 import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.Media;
 import io.lenswire.it.support.SseClient;
@@ -28,7 +34,8 @@ import io.lenswire.it.support.Wait;
  * (issue 15): nine cameras added over the API of different nodes are each read by exactly one
  * node (one RTSP connection per camera, counted by the RTSP server), spread over the nodes; a
  * viewer's session made on one node plays through it from the camera's owner; when the node with
- * the most cameras is killed (SIGKILL) the others take its cameras over and the session plays on;
+ * the most cameras is killed (SIGKILL) the others take its cameras over and the session plays on,
+ * also in the bundled player (hls.js in Chromium) that was playing it through the failover;
  * a camera removed through any node stops where it runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -104,7 +111,8 @@ class ClusterIT {
 
     @Test
     @Order(3)
-    void whenTheBusiestNodeIsKilledTheOthersTakeItsCamerasOverAndAViewerPlaysOn() {
+    @SuppressWarnings("unchecked")
+    void whenTheBusiestNodeIsKilledTheOthersTakeItsCamerasOverAndAViewerPlaysOn() throws Exception {
         Map<String, List<String>> before = cluster.owned();
         String victim = cluster.busiest();
         // a viewer on another node watches one of the victim's cameras: its requests go to the victim
@@ -117,9 +125,36 @@ class ClusterIT {
         assertThat(cluster.nodes.get(victim).log()).contains("camera " + watched + ": HLS segmenter started");
         assertThat(cluster.nodes.get(viewerNode).log()).doesNotContain("camera " + watched + ": HLS segmenter started");
 
-        Duration failover = killAndAwaitFailover(cluster, victim);
-        System.out.printf("failover of %s (%d cameras): %d ms%n", victim, before.get(victim).size(), failover.toMillis());
-        assertThat(failover).as("failover time").isLessThanOrEqualTo(FAILOVER_BOUND);
+        ChromeDriver browser = Browser.start();
+        try {
+            // the bundled player, playing through the viewer's node from the victim
+            JavascriptExecutor js = browser;
+            browser.get(cluster.api(viewerNode).base() + "/player.html?debug=1&src="
+                    + URLEncoder.encode(session.path("hls_url").asText(), StandardCharsets.UTF_8));
+            js.executeScript(PLAYED);
+            // long enough that the new owner's timeline, which starts at 0, would take that long
+            // to reach the old one's position: a player that waited for it would fail below
+            Wait.until("the player plays 15 s", Duration.ofSeconds(40), () -> played(js) >= 15.0);
+
+            Duration failover = killAndAwaitFailover(cluster, victim);
+            double atFailover = played(js);
+            System.out.printf("failover of %s (%d cameras): %d ms%n", victim, before.get(victim).size(), failover.toMillis());
+            assertThat(failover).as("failover time").isLessThanOrEqualTo(FAILOVER_BOUND);
+            try {
+                // the same page, untouched, plays on from the new owner (through the same node)
+                Wait.until("the player plays 4 s more within 10 s of the failover (played " + atFailover + " s)",
+                        Duration.ofSeconds(10), () -> played(js) >= atFailover + 4.0);
+            } catch (AssertionError e) {
+                System.out.println("player status: " + js.executeScript("return document.getElementById('status').textContent;"));
+                System.out.println("hls.js log:\n  " + String.join("\n  ", (List<String>) js.executeScript("return window.hlsLog;")));
+                throw e;
+            }
+            System.out.printf("the player played on: %.1f s at the failover, %.1f s now; hls.js instances: %s; status: %s%n",
+                    atFailover, played(js), js.executeScript("return window.lenswirePlayerStarts;"),
+                    js.executeScript("return document.getElementById('status').textContent;"));
+        } finally {
+            browser.quit();
+        }
         Map<String, List<String>> after = cluster.owned();
         before.forEach((node, cameras) -> {
             if (!node.equals(victim)) {
@@ -132,6 +167,21 @@ class ClusterIT {
         Media.Result resumed = Media.decode(hls, 3);
         assertThat(resumed.exitCode()).as("after the failover: %s", resumed.output()).isZero();
         assertThat(cluster.nodes.get(cluster.ownerOf(watched)).log()).contains("camera " + watched + ": HLS segmenter started");
+    }
+
+    /** Seconds of video played, summed from the video's time updates (a fresh hls.js restarts currentTime). */
+    private static final String PLAYED = """
+            window.played = 0; let last = null;
+            const video = document.getElementById('video');
+            video.addEventListener('timeupdate', () => {
+              const t = video.currentTime;
+              if (last !== null && t > last && t - last < 1) window.played += t - last;
+              last = t;
+            });
+            """;
+
+    private static double played(JavascriptExecutor js) {
+        return ((Number) js.executeScript("return window.played;")).doubleValue();
     }
 
     /** Kills the node and returns the time from the kill until every camera is settled on the others. */

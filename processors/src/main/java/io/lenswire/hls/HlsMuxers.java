@@ -153,7 +153,7 @@ public class HlsMuxers implements CameraLifecycleListener, PlaybackStateView, Di
 
     /** Called with the camera's lock held and no segmenter running. */
     private void start(String cameraId) {
-        LiveWindow window = new LiveWindow(settings.windowSettings());
+        LiveWindow window = LiveWindow.numberedByCaptureTime(settings.windowSettings());
         LlHlsSegmenter segmenter = new LlHlsSegmenter(cameraId, window, settings.getPartDuration(), settings.getSegmentDuration());
         Slot slot = new Slot(segmenter, window);
         slot.bytesGauge = Gauge.builder("lenswire.hls.window.bytes", window, LiveWindow::bytes)

@@ -69,6 +69,8 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
     private LiveSegment open;
     private int currentInit = -1;
     private boolean discontinuityNext;
+    /** The first segment's number; in capture-time numbering -1 until the first segment begins. */
+    private long firstMsn;
     private long nextMsn;
     private long lastCompleteMsn = -1;
     private long targetSeconds;
@@ -78,9 +80,30 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
     /** The rendered playlist for the current state; null after any change until the next read. */
     private LivePlaylist rendered;
 
+    /** A window whose segments are numbered from 0 (the playlist starts at EXT-X-MEDIA-SEQUENCE:0). */
     public LiveWindow(LiveWindowSettings settings) {
+        this(settings, false);
+    }
+
+    private LiveWindow(LiveWindowSettings settings, boolean captureNumbered) {
         this.settings = settings;
+        this.firstMsn = captureNumbered ? -1 : 0;
         this.targetSeconds = settings.initialTargetSeconds();
+    }
+
+    /**
+     * A window that continues, for a player, the numbering of the camera's earlier windows, also
+     * those of another server (a cluster's failover) or of a segmenter that stopped and started:
+     * the first segment is numbered by its capture time in segment targets
+     * ({@code floor(programDateTime / segmentTarget)}), later ones count on from it. Segments last
+     * at least about a target and a new window's first frame was captured after the old window's
+     * last, so a new window starts above every number an older one of the same camera gave (a
+     * player that kept asking for the next segment, {@code _HLS_msn}, gets the new playlist instead
+     * of a 400 or a wait for numbers that come only much later), on servers whose clocks agree,
+     * and can tell from the jump that the window was replaced.
+     */
+    public static LiveWindow numberedByCaptureTime(LiveWindowSettings settings) {
+        return new LiveWindow(settings, true);
     }
 
     /**
@@ -96,7 +119,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             currentInit++;
             inits.put(currentInit, initSection.clone());
             bytes += initSection.length;
-            discontinuityNext = nextMsn > 0;
+            discontinuityNext = firstMsn >= 0 && nextMsn > firstMsn; // after a kept segment
             evict();
             rendered = null;
         } finally {
@@ -105,7 +128,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         complete(woken);
     }
 
-    /** Opens segment lastMsn+1 (msn starts at 0); its program date time is the capture time of its first sample. */
+    /** Opens the next segment (the first: 0, or by capture time); its program date time is the capture time of its first sample. */
     public void beginSegment(long programDateTimeMillis) {
         lock.writeLock().lock();
         try {
@@ -115,6 +138,11 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             }
             if (open != null) {
                 throw new IllegalStateException("segment " + open.msn + " is still open");
+            }
+            if (firstMsn < 0) {
+                firstMsn = Math.max(0, Math.floorDiv(programDateTimeMillis, settings.segmentTarget().toMillis()));
+                nextMsn = firstMsn;
+                lastCompleteMsn = firstMsn - 1;
             }
             open = new LiveSegment(nextMsn, currentInit, discontinuityNext, programDateTimeMillis);
             segments.addLast(open);
@@ -281,6 +309,14 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
     private Request classifyLocked(long msn, int part) {
         if (msn < 0 || part < -1) {
             throw new IllegalArgumentException("no such request: _HLS_msn=" + msn + "&_HLS_part=" + part);
+        }
+        if (firstMsn < 0) {
+            return Request.PENDING; // numbered by capture time, and no segment has begun: nothing is known to be far
+        }
+        if (msn < firstMsn) {
+            // numbered before this window (another server's, an earlier segmenter's): this
+            // window's playlist supersedes it as soon as it has a segment
+            return lastCompleteMsn >= firstMsn ? Request.AVAILABLE : Request.PENDING;
         }
         if (msn > lastCompleteMsn + ADVANCE_SEGMENT_LIMIT) {
             return Request.TOO_FAR;

@@ -112,6 +112,32 @@ class LiveWindowPlaylistTest {
     }
 
     @Test
+    void aWindowNumberedByCaptureTimeCountsOnFromItsFirstSegment() {
+        try (LiveWindow window = LiveWindow.numberedByCaptureTime(settings(3, 1 << 20))) {
+            Driver d = new Driver(window, "t");
+            window.newInit(new byte[10]);
+            d.segment(100, 200, 200, 200, 200, 200);
+            long first = T0 / 1000;
+            assertThat(d.last()).startsWith("#EXTM3U").contains("#EXT-X-MEDIA-SEQUENCE:" + first + "\n")
+                    .doesNotContain("DISCONTINUITY")
+                    .contains("#EXT-X-MAP:URI=\"init_0.mp4?token=t\"\n#EXT-X-PROGRAM-DATE-TIME:2026-11-29T12:00:00.000Z\n")
+                    .contains("seg_" + first + ".m4s?token=t");
+            window.beginSegment(d.pdt);
+            window.addPart(new byte[100], 200_000, true);
+            window.newInit(new byte[20]); // a reconnect: one more discontinuity, in the middle
+            d.check();
+            d.pdt += 3_000;
+            for (int s = 0; s < 4; s++) {
+                d.segment(100, 200, 200, 200, 200, 200);
+            }
+            // numbering counts on from the first segment: a gap in capture time is no gap in numbers
+            assertThat(d.last()).contains("#EXT-X-MEDIA-SEQUENCE:" + (first + 3) + "\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n")
+                    .doesNotContain("#EXT-X-DISCONTINUITY\n").contains("seg_" + (first + 5) + ".m4s");
+            assertThat(d.checked).isGreaterThan(30);
+        }
+    }
+
+    @Test
     void aReconnectStartsADiscontinuityWithTheNewInitAndCountingItOnceItIsEvicted() {
         try (LiveWindow window = new LiveWindow(settings(3, 1 << 20))) {
             Driver d = new Driver(window, null);

@@ -153,6 +153,55 @@ class LiveWindowTest {
     }
 
     @Test
+    void aWindowNumberedByCaptureTimeStartsAboveAnEarlierWindowOfTheCameraAndAnswersItsPlayersNumbers() throws Exception {
+        LiveWindowSettings settings = new LiveWindowSettings(Duration.ofMillis(200), Duration.ofSeconds(1), 3, 1 << 24, 10);
+        long t0 = 1_796_040_000_000L; // 2026-11-30, milliseconds since the epoch
+        long oldLast;
+        try (LiveWindow old = LiveWindow.numberedByCaptureTime(settings)) {
+            old.newInit(new byte[4]);
+            // started from cached GOPs captured before now: 6 segments of 1.2 s
+            for (int k = 0; k < 6; k++) {
+                old.beginSegment(t0 + k * 1200L);
+                for (int i = 0; i < 6; i++) {
+                    old.addPart(new byte[1], 200_000, i == 0);
+                }
+                old.endSegment();
+            }
+            // the first segment was numbered by its capture time, the others count on
+            assertThat(old.playlist(null).orElseThrow()).contains("#EXT-X-MEDIA-SEQUENCE:" + (t0 / 1000 + 3) + "\n")
+                    .doesNotContain("DISCONTINUITY");
+            oldLast = t0 / 1000 + 5;
+            assertThat(old.segment(oldLast)).isPresent();
+            assertThat(old.classify(oldLast + 1, 0)).isEqualTo(Request.PENDING);
+        }
+        // the camera's next owner connects 4 s after the old one's last frame
+        try (LiveWindow next = LiveWindow.numberedByCaptureTime(settings)) {
+            assertThat(next.classify(oldLast + 1, 0)).as("nothing known before a segment begins: wait").isEqualTo(Request.PENDING);
+            assertThat(next.classify(Long.MAX_VALUE / 2, 0)).isEqualTo(Request.PENDING);
+            CompletableFuture<Void> oldPlayer = next.whenAvailable(oldLast + 1, 0, LONG);
+            next.newInit(new byte[4]);
+            long start = t0 + 6 * 1200L + 4000;
+            next.beginSegment(start);
+            long first = start / 1000;
+            assertThat(first).isGreaterThan(oldLast + 1);
+            next.addPart(new byte[1], 200_000, true);
+            assertThat(next.classify(oldLast + 1, 0)).as("an older window's number waits for this one's first segment")
+                    .isEqualTo(Request.PENDING);
+            assertThat(oldPlayer).isNotDone();
+            assertThat(next.classify(first + 3, 0)).isEqualTo(Request.TOO_FAR);
+            next.endSegment();
+            oldPlayer.get(5, TimeUnit.SECONDS);
+            assertThat(next.classify(oldLast + 1, 0)).isEqualTo(Request.AVAILABLE);
+            assertThat(next.classify(0, -1)).as("the first playlist's wait").isEqualTo(Request.AVAILABLE);
+            assertThat(next.classify(first + 1, 0)).isEqualTo(Request.PENDING);
+            assertThat(next.classify(first + 3, 0)).isEqualTo(Request.TOO_FAR);
+            assertThat(next.part(first, 0)).isPresent();
+            assertThat(next.playlist(null).orElseThrow()).contains("#EXT-X-MEDIA-SEQUENCE:" + first + "\n")
+                    .contains("#EXT-X-MAP:URI=\"init_0.mp4\"\n#EXT-X-PROGRAM-DATE-TIME").doesNotContain("DISCONTINUITY");
+        }
+    }
+
+    @Test
     void aWaiterCompletesOnItsPartAndNotBefore() throws Exception {
         try (LiveWindow w = window(3, 10)) {
             w.newInit(new byte[1]);
