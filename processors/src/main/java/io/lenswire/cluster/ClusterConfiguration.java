@@ -49,7 +49,7 @@ public class ClusterConfiguration {
         return service;
     }
 
-    private static CamelClusterService fileLocks(ClusterProperties settings) {
+    static CamelClusterService fileLocks(ClusterProperties settings) {
         FileLockClusterService service = new FileLockClusterService();
         service.setId(settings.getNodeId());
         service.setRoot(Path.of(settings.getFileRoot()).toAbsolutePath().toString());

@@ -57,6 +57,14 @@ final class LlHlsSegmenter implements AutoCloseable {
     private long lastVideoDts = Long.MIN_VALUE;
     private long lastAudioDts = Long.MIN_VALUE;
     private long lastVideoDuration;
+    /**
+     * The last frames' durations (video time base), a ring: a frame joins the open part only if
+     * the longest of them still fits, so that a frame that comes late (a camera whose timestamps
+     * jitter) does not stretch the part past PART-TARGET, which RFC 8216bis forbids.
+     */
+    private final long[] recentDurations = new long[8];
+    private int recentCount;
+    private int recentNext;
     private HeldFrame held;
 
     private boolean segmentOpen;
@@ -146,6 +154,7 @@ final class LlHlsSegmenter implements AutoCloseable {
         lastVideoDts = Long.MIN_VALUE;
         lastAudioDts = Long.MIN_VALUE;
         lastVideoDuration = 0;
+        recentCount = 0;
         anchorWallMillis = Long.MIN_VALUE;
         sink.newInit(fragmenter.init());
     }
@@ -173,6 +182,9 @@ final class LlHlsSegmenter implements AutoCloseable {
         long dtsMicros = toMicros(dts, tbNum, tbDen);
         if (held != null) {
             lastVideoDuration = dts - held.dts();
+            recentDurations[recentNext] = lastVideoDuration;
+            recentNext = (recentNext + 1) % recentDurations.length;
+            recentCount = Math.min(recentCount + 1, recentDurations.length);
             fragmenter.writeVideo(held.data(), held.keyFrame(), held.pts(), held.dts(), lastVideoDuration);
             written++;
         }
@@ -182,13 +194,21 @@ final class LlHlsSegmenter implements AutoCloseable {
             closePart(dtsMicros);
             closeSegment();
             openSegment(p, dtsMicros);
-        } else if (dtsMicros + toMicros(lastVideoDuration, tbNum, tbDen) - partStartMicros > partTargetMicros) {
+        } else if (dtsMicros + toMicros(longestRecentDuration(), tbNum, tbDen) - partStartMicros > partTargetMicros) {
             closePart(dtsMicros);
             partStartMicros = dtsMicros;
             partIndependent = p.keyFrame();
         }
         held = new HeldFrame(p.data(), p.keyFrame(), pts, dts);
         timelineMicros = Math.max(timelineMicros, dtsMicros);
+    }
+
+    private long longestRecentDuration() {
+        long longest = 0;
+        for (int i = 0; i < recentCount; i++) {
+            longest = Math.max(longest, recentDurations[i]);
+        }
+        return longest;
     }
 
     private void writeAudio(EncodedPacket p) throws IOException {

@@ -203,6 +203,32 @@ class LlHlsSegmenterTest {
     }
 
     @Test
+    void partsStayWithinTheTargetWhenTheCamerasTimestampsJitter() throws Exception {
+        // a camera that stamps frames when it captures them: 40 ms apart on average, give or take 4
+        long[] jitterMicros = {0, 3_000, -2_000, 4_000, -4_000, 1_000, 3_500, -3_000};
+        RecordingSink sink = new RecordingSink();
+        try (PacketSource source = loopingClip(); LlHlsSegmenter segmenter = new LlHlsSegmenter("t", sink, PART, SEGMENT)) {
+            for (int i = 0; i < DemoClip.FPS * 6; i++) {
+                EncodedPacket p = source.read();
+                long num = p.stream().timeBaseNum();
+                long den = p.stream().timeBaseDen();
+                long dts = (i * FRAME_MICROS + jitterMicros[i % jitterMicros.length] + 10_000) * den / (1_000_000L * num);
+                long pts = p.pts() == EncodedPacket.NO_TIMESTAMP ? dts : dts + p.pts() - p.dts();
+                segmenter.write(new EncodedPacket(p.cameraId(), p.stream(), p.streamIndex(), p.video(), p.keyFrame(), pts, dts,
+                        p.duration(), p.data(), p.receivedNanos()));
+            }
+            assertThat(segmenter.droppedPackets()).isZero();
+        }
+        assertThat(sink.segments).hasSizeGreaterThanOrEqualTo(5);
+        List<Long> durations = sink.segments.stream().flatMap(List::stream).map(LivePart::durationMicros).toList();
+        assertThat(durations).as("part durations (us)").allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(PART.toNanos() / 1000));
+        // and not needlessly short: no part below half the target but a segment's last
+        for (List<LivePart> parts : sink.segments.subList(0, sink.segments.size() - 1)) {
+            assertThat(parts.subList(0, parts.size() - 1)).allSatisfy(p -> assertThat(p.durationMicros()).isGreaterThan(100_000));
+        }
+    }
+
+    @Test
     void aKeyFrameALittleBeforeTheTargetStillEndsTheSegment() throws Exception {
         // a 1.04 s target over the clip's 1 s GOP: waiting for 1.04 s would make 2 s segments
         RecordingSink sink = new RecordingSink();
