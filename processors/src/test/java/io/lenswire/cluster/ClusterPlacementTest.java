@@ -104,11 +104,14 @@ class ClusterPlacementTest {
         awaitWhileBeating("every camera run by exactly one node, two each", () -> runBy(CAMERAS).values().stream().allMatch(n -> n.size() == 1)
                 && nodes.values().stream().allMatch(n -> n.running().size() == 2));
         Map<String, List<String>> before = runBy(CAMERAS);
-        // the owners table says who runs each camera, and every node sees the others' cameras there
+        // the owners table says who runs each camera (written just after the camera starts, on
+        // the node's worker thread), and every node sees the others' cameras there at its next beat
+        awaitWhileBeating("camera_owners names the runners", () -> CAMERAS.stream().allMatch(camera -> List.of(before.get(camera).get(0))
+                .equals(jdbc.queryForList("SELECT node_id FROM camera_owners WHERE camera_id = ?", String.class, camera))));
+        beat(1);
         Node a = nodes.get("node-a");
         for (String camera : CAMERAS) {
             String owner = before.get(camera).get(0);
-            assertThat(jdbc.queryForObject("SELECT node_id FROM camera_owners WHERE camera_id = ?", String.class, camera)).isEqualTo(owner);
             assertThat(a.placement().elsewhere(camera).map(o -> o.nodeId()))
                     .isEqualTo(owner.equals("node-a") ? java.util.Optional.empty() : java.util.Optional.of(owner));
         }
