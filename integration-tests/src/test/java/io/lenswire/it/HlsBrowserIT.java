@@ -80,12 +80,16 @@ class HlsBrowserIT {
         }
         // no stall at all (issue 13): playback never stops for a frame or more. Chromium may fire
         // a 'waiting' that a 'playing' follows within the same millisecond (seen at a part
-        // boundary with the buffer 0.7 s ahead); those are listed, not counted.
+        // boundary with the buffer 0.7 s ahead); those are listed, not counted. A wait while
+        // seeking is the page's own jump to live (keepLive, once, early for a first viewer who
+        // started a GOP behind): counted apart, and it must be short (a seek inside the buffer)
+        List<Number> seekWaits = (List<Number>) js.executeScript("return window.seekWaits;");
+        long seeks = ((Number) js.executeScript("return window.seeks;")).longValue();
         long playedNanos = System.nanoTime() - startNanos;
         List<Number> waits = (List<Number>) js.executeScript("return window.waits.concat(window.waitingSince === null ? [] : [performance.now() - window.waitingSince]);");
         long stalls = waits.stream().filter(w -> w.doubleValue() >= STALL_MILLIS).count();
-        System.out.printf("hls.js low-latency mode: %d stalls (waiting events, ms: %s), 10 s of video in %d ms%n",
-                stalls, waits, playedNanos / 1_000_000);
+        System.out.printf("hls.js low-latency mode: %d stalls (waiting events, ms: %s), %d seeks (waits %s ms), 10 s of video in %d ms%n",
+                stalls, waits, seeks, seekWaits, playedNanos / 1_000_000);
         System.out.println("hls.js low-latency mode, what the page saw:\n  " + String.join("\n  ",
                 (List<String>) js.executeScript("return window.diagnosis;")));
         List<Double> sorted = latencies.stream().sorted().toList();
@@ -97,6 +101,8 @@ class HlsBrowserIT {
         }
         assertThat(playedNanos).as("10 s of video played within 13 s").isLessThan(13_000_000_000L);
         assertThat(stalls).as("stalls while playing 10 s (waits %s ms)", waits).isZero();
+        assertThat(seeks).as("jumps to live while playing 10 s").isLessThanOrEqualTo(1);
+        assertThat(seekWaits).as("a jump to live is a seek inside the buffer").allMatch(w -> w.doubleValue() < 250);
         assertThat((Boolean) js.executeScript("return window.lenswireHls.lowLatencyMode;")).isTrue();
         assertThat((String) js.executeScript("return Hls.version;")).as("the hls.js the build took from npm").isEqualTo(HLSJS_VERSION);
         System.out.printf("hls.js low-latency mode: latency median %.2f s, max %.2f s over %d samples%n",
@@ -149,11 +155,19 @@ class HlsBrowserIT {
 
     /** Each 'waiting' until the next 'playing', in ms, in window.waits; window.waitingSince while one lasts. */
     private static final String STALLS = """
-            window.waits = []; window.waitingSince = null;
+            window.waits = []; window.seekWaits = []; window.seeks = 0; window.waitingSince = null;
+            let inSeek = false, waitInSeek = false;
             const video = document.getElementById('video');
-            video.addEventListener('waiting', () => { if (window.waitingSince === null) window.waitingSince = performance.now(); });
+            video.addEventListener('seeking', () => { window.seeks++; inSeek = true; });
+            video.addEventListener('seeked', () => { inSeek = false; });
+            video.addEventListener('waiting', () => {
+              if (window.waitingSince === null) { window.waitingSince = performance.now(); waitInSeek = inSeek; }
+            });
             video.addEventListener('playing', () => {
-              if (window.waitingSince !== null) { window.waits.push(performance.now() - window.waitingSince); window.waitingSince = null; }
+              if (window.waitingSince !== null) {
+                (waitInSeek ? window.seekWaits : window.waits).push(performance.now() - window.waitingSince);
+                window.waitingSince = null;
+              }
             });
             """;
 
