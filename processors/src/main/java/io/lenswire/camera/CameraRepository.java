@@ -64,12 +64,12 @@ public class CameraRepository {
                 camera.id(), camera.name(), secrets.seal(camera.url(), URL_PURPOSE), camera.analytics(), camera.tlsVerify());
     }
 
-    /** Whether a row holds this id in any case, also one whose URL this data key cannot open. */
     /** The ids of every stored camera, whether or not this data key opens its URL. */
     public Set<String> ids() {
         return new HashSet<>(jdbc.queryForList("SELECT camera_id FROM cameras", String.class));
     }
 
+    /** Whether a row holds this id in any case, also one whose URL this data key cannot open. */
     public boolean exists(String cameraId) {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM cameras WHERE LOWER(camera_id) = LOWER(?)", Integer.class, cameraId);
         return n != null && n > 0;
