@@ -39,7 +39,7 @@ sleep 2
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 measure() { # analytics(true|false) N -> CPU % of one core over 30 s
   local analytics=$1 n=$2
-  java -Xmx768m -jar processors/target/lenswire.jar --server.port="$http" --lenswire.data-dir="$work/data-$analytics-$n" \
+  java -Xmx768m -jar processors/target/lenswire/lenswire.jar --server.port="$http" --lenswire.data-dir="$work/data-$analytics-$n" \
     --lenswire.security.api-keys[0]=bench --lenswire.analytics.models-dir="$shared/models" \
     --lenswire.cameras[0].id=demo --lenswire.cameras[0].url=demo: > "$work/app.log" 2>&1 &
   local pid=$!

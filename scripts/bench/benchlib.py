@@ -632,7 +632,7 @@ def add_round_options(parser, warmup_help):
 
 def add_bitrate_and_java_options(parser):
     parser.add_argument("--bitrate", default="2M", help="clip bit rate (x264 -b:v/-maxrate/-bufsize)")
-    parser.add_argument("--jar", default=os.path.join(REPO, "processors", "target", "lenswire.jar"))
+    parser.add_argument("--jar", default=os.path.join(REPO, "processors", "target", "lenswire", "lenswire.jar"))
     parser.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java")
                         if os.environ.get("JAVA_HOME") else "java")
 

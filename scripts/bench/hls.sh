@@ -9,5 +9,5 @@
 #   scripts/bench/hls.sh --plot-only /tmp/hls.json      # tables and plot again, nothing measured
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -f processors/target/lenswire.jar ] || ./mvnw -B -q -DskipTests package -pl processors
+[ -f processors/target/lenswire/lenswire.jar ] || ./mvnw -B -q -DskipTests package -pl processors
 exec /usr/bin/python3 scripts/bench/hls_bench.py "$@"

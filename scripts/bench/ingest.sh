@@ -4,7 +4,7 @@
 #   scripts/bench/ingest.sh --counts 1,10,25 --rounds 3 --json /tmp/ingest.json
 set -eu
 cd "$(dirname "$0")/../.."
-if [ ! -f processors/target/lenswire.jar ]; then
+if [ ! -f processors/target/lenswire/lenswire.jar ]; then
     ./mvnw -B -q -DskipTests package -pl processors
 fi
 exec /usr/bin/python3 scripts/bench/ingest_bench.py "$@"

@@ -5,5 +5,5 @@
 #   scripts/bench/jvm.sh --rounds 2 --set default= --set 'c1=-XX:TieredStopAtLevel=1' --json /tmp/jvm.json
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -f processors/target/lenswire.jar ] || ./mvnw -B -q -DskipTests package -pl processors
+[ -f processors/target/lenswire/lenswire.jar ] || ./mvnw -B -q -DskipTests package -pl processors
 exec /usr/bin/python3 scripts/bench/jvm_bench.py "$@"

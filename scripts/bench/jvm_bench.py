@@ -265,7 +265,7 @@ def main():
     parser.add_argument("--connect-timeout", type=int, default=90)
     parser.add_argument("--bitrate", default="2M")
     parser.add_argument("--jar", default=os.path.join(os.path.dirname(__file__), "..", "..", "processors",
-                                                      "target", "lenswire.jar"))
+                                                      "target", "lenswire", "lenswire.jar"))
     parser.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java")
                         if os.environ.get("JAVA_HOME") else "java")
     parser.add_argument("--jcmd", default="jcmd", help="for code cache and heap sizes at the end; '' for none")

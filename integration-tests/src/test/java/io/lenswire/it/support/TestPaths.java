@@ -9,7 +9,7 @@ public final class TestPaths {
     }
 
     public static Path jar() {
-        Path jar = Path.of(System.getProperty("lenswire.jar", "../processors/target/lenswire.jar")).toAbsolutePath().normalize();
+        Path jar = Path.of(System.getProperty("lenswire.jar", "../processors/target/lenswire/lenswire.jar")).toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build the server first: " + jar + " is missing");
         }
