@@ -21,10 +21,12 @@ public final class LenswireProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final List<String> extraArgs;
+    private final Path jar;
     private Process process;
     private final Api api;
 
-    private LenswireProcess(String name, List<String> extraArgs) throws IOException {
+    private LenswireProcess(Path jar, String name, List<String> extraArgs) throws IOException {
+        this.jar = jar;
         this.port = Ports.free();
         this.dataDir = Files.createTempDirectory("lenswire-it-" + name + "-");
         this.log = TestPaths.target().resolve("lenswire-" + name + "-" + port + ".log");
@@ -38,9 +40,14 @@ public final class LenswireProcess implements AutoCloseable {
      * program's ({@code --key=value}).
      */
     public static LenswireProcess start(String name, String... extraArgs) {
+        return start(TestPaths.jar(), name, extraArgs);
+    }
+
+    /** As {@link #start(String, String...)}, from another build of the server (e.g. the fat jar). */
+    public static LenswireProcess start(Path jar, String name, String... extraArgs) {
         LenswireProcess app;
         try {
-            app = new LenswireProcess(name, List.of(extraArgs));
+            app = new LenswireProcess(jar, name, List.of(extraArgs));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -67,7 +74,7 @@ public final class LenswireProcess implements AutoCloseable {
                 // a heap committed and touched up front: RSS growth in leak tests is then native memory
                 "-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch"));
         extraArgs.stream().filter(LenswireProcess::isJvmOption).forEach(command::add);
-        command.addAll(List.of("-jar", TestPaths.jar().toString(),
+        command.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--lenswire.data-dir=" + dataDir,
                 "--lenswire.security.api-keys[0]=" + API_KEY,

@@ -8,8 +8,18 @@ public final class TestPaths {
     private TestPaths() {
     }
 
+    /** The server as the README runs it: the build's extracted layout (lenswire.jar beside lib/). */
     public static Path jar() {
-        Path jar = Path.of(System.getProperty("lenswire.jar", "../processors/target/lenswire/lenswire.jar")).toAbsolutePath().normalize();
+        return built(System.getProperty("lenswire.jar", "../processors/target/lenswire/lenswire.jar"));
+    }
+
+    /** The same server as one self-contained Spring Boot jar (nested jars). */
+    public static Path fatJar() {
+        return built(System.getProperty("lenswire.fat-jar", "../processors/target/lenswire.jar"));
+    }
+
+    private static Path built(String path) {
+        Path jar = Path.of(path).toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build the server first: " + jar + " is missing");
         }
