@@ -68,6 +68,13 @@ public class LenswireProperties {
          * of 40 and 100 ms saved no CPU overall (docs/benchmarks.md, "Data plane v2").
          */
         private Duration batchWindow = Duration.ZERO;
+        /**
+         * Who reads rtsp:// cameras over TCP: libavformat (the default), or Lenswire's own RTSP
+         * client, which reads the connection in large buffers (fewer system calls per packet) and
+         * hands streams it does not take (audio, B-frames, redirects, codecs other than H.264 and
+         * H.265) to libavformat.
+         */
+        private RtspReader rtspReader = RtspReader.LIBAVFORMAT;
         /** Upper bound for one GOP in a camera's GOP cache (packets). */
         private int gopCacheMaxPackets = 1500;
         /**
@@ -88,6 +95,8 @@ public class LenswireProperties {
         public void setFailedAfterAttempts(int n) { this.failedAfterAttempts = n; }
         public int getBranchQueueSize() { return branchQueueSize; }
         public Duration getBatchWindow() { return batchWindow; }
+        public RtspReader getRtspReader() { return rtspReader; }
+        public void setRtspReader(RtspReader rtspReader) { this.rtspReader = rtspReader; }
         public void setBatchWindow(Duration batchWindow) { this.batchWindow = batchWindow; }
         public void setBranchQueueSize(int n) { this.branchQueueSize = n; }
         public int getGopCacheMaxPackets() { return gopCacheMaxPackets; }
@@ -95,6 +104,9 @@ public class LenswireProperties {
         public DataSize getGopCacheMaxBytes() { return gopCacheMaxBytes; }
         public void setGopCacheMaxBytes(DataSize size) { this.gopCacheMaxBytes = size; }
     }
+
+    /** See {@link Ingest#getRtspReader()}. */
+    public enum RtspReader { LIBAVFORMAT, LENSWIRE }
 
     public static class Security {
         /** Keys accepted in X-API-Key. Empty: one is generated at first start and kept in the data dir. */

@@ -59,6 +59,7 @@ public class CameraPipelines {
         parameters.put("reconnectMaxDelay", ingest.getReconnectMaxDelay().toMillis());
         parameters.put("failedAfterAttempts", ingest.getFailedAfterAttempts());
         parameters.put("batchWindow", ingest.getBatchWindow().toMillis());
+        parameters.put("rtspReader", ingest.getRtspReader().name().toLowerCase(java.util.Locale.ROOT));
         parameters.put("loop", finiteSource);
         parameters.put("realtime", finiteSource);
         try {

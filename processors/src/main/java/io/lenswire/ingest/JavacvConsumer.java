@@ -113,8 +113,8 @@ public class JavacvConsumer extends DefaultConsumer {
      * says so, since it comes from our own rules, not from the network.
      */
     static String shownError(String error, boolean streamed) {
-        if (error != null && error.contains(LibavPacketSource.NOT_ALLOWED)) {
-            return LibavPacketSource.NOT_ALLOWED;
+        if (error != null && error.contains(PacketSource.NOT_ALLOWED)) {
+            return PacketSource.NOT_ALLOWED;
         }
         if ("end of stream".equals(error)) {
             return error;
@@ -137,8 +137,8 @@ public class JavacvConsumer extends DefaultConsumer {
             }
             StreamInfo info = source.open();
             status.streaming(info, System.nanoTime());
-            LOG.info("camera {}: streaming {} {}x{} @ {} fps", endpoint.getCameraId(), info.codec(), info.width(),
-                    info.height(), Math.round(info.fps() * 100) / 100.0);
+            LOG.info("camera {}: streaming {} {}x{} @ {} fps, read by {}", endpoint.getCameraId(), info.codec(), info.width(),
+                    info.height(), Math.round(info.fps() * 100) / 100.0, source.reader());
             EncodedPacket packet;
             while (isRunAllowed() && (packet = source.read()) != null) {
                 status.received(packet.size(), packet.receivedNanos());

@@ -1,6 +1,7 @@
 package io.lenswire.ingest;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -12,6 +13,8 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
+import io.lenswire.ingest.rtsp.RtspPacketSource;
+
 /**
  * One camera. Its stream address comes from {@link CameraSourceResolver} by camera id (so that a
  * password never sits in an endpoint URI); {@code url} may name it directly for standalone use.
@@ -20,6 +23,8 @@ import org.apache.camel.support.DefaultEndpoint;
         syntax = "javacv:cameraId", consumerOnly = true, category = {Category.IOT, Category.NETWORKING},
         headersClass = JavacvConstants.class)
 public class JavacvEndpoint extends DefaultEndpoint {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JavacvEndpoint.class);
 
     @UriPath(description = "Camera id: letters, digits, '-' and '_'")
     @Metadata(required = true)
@@ -49,6 +54,10 @@ public class JavacvEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer", defaultValue = "0", javaType = "long",
             description = "Milliseconds a batch of packets may gather before it is handed to the route; 0 = one packet per exchange")
     private long batchWindow;
+    @UriParam(label = "consumer", defaultValue = "libavformat", enums = "libavformat,lenswire",
+            description = "Who reads rtsp:// over TCP: libavformat, or Lenswire's own RTSP client (fewer system calls; falls back to"
+                    + " libavformat for streams with audio, B-frames, redirects or other codecs than H.264/H.265)")
+    private String rtspReader = "libavformat";
     @UriParam(label = "consumer,advanced", defaultValue = "false",
             description = "Restart a finite source (a file) at its end, timestamps rising")
     private boolean loop;
@@ -82,9 +91,23 @@ public class JavacvEndpoint extends DefaultEndpoint {
                 .orElseThrow(() -> new IllegalStateException("camera " + cameraId + " is not configured"));
         JavacvComponent component = (JavacvComponent) getComponent();
         boolean verify = url != null ? tlsVerify : component.resolver().tlsVerify(cameraId);
-        return new LibavPacketSource(cameraId, address, sourceOptions(verify), generation, component.interrupts(),
-                () -> component.statuses().find(cameraId).ifPresent(CameraStatus::dropped));
+        SourceOptions options = sourceOptions(verify);
+        Runnable dropped = () -> component.statuses().find(cameraId).ifPresent(CameraStatus::dropped);
+        Supplier<PacketSource> libav = () -> new LibavPacketSource(cameraId, address, options, generation, component.interrupts(), dropped);
+        if (!"lenswire".equals(rtspReader) || ownReaderUnsuited != null || !RtspPacketSource.handles(address, options)) {
+            return libav.get();
+        }
+        return new PreferredPacketSource(
+                new RtspPacketSource(cameraId, address, options, generation, PacketSource.NOT_ALLOWED, dropped), libav,
+                why -> {
+                    ownReaderUnsuited = why;
+                    LOG.info("camera {}: read with libavformat from now on, Lenswire's RTSP reader does not take this stream: {}",
+                            cameraId, why);
+                });
     }
+
+    /** Why Lenswire's RTSP reader cannot read this camera (found on an earlier connection), or null. */
+    private volatile String ownReaderUnsuited;
 
     SourceOptions sourceOptions(boolean verifyTls) {
         JavacvComponent component = (JavacvComponent) getComponent();
@@ -120,6 +143,8 @@ public class JavacvEndpoint extends DefaultEndpoint {
     public void setLoop(boolean loop) { this.loop = loop; }
     public boolean isRealtime() { return realtime; }
     public void setRealtime(boolean realtime) { this.realtime = realtime; }
+    public String getRtspReader() { return rtspReader; }
+    public void setRtspReader(String rtspReader) { this.rtspReader = rtspReader; }
     public boolean isTlsVerify() { return tlsVerify; }
     public void setTlsVerify(boolean tlsVerify) { this.tlsVerify = tlsVerify; }
 }

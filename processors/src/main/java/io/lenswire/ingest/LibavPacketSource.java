@@ -331,8 +331,6 @@ final class LibavPacketSource implements PacketSource {
         return micros * tb.den() / (MICROS_PER_SECOND * tb.num());
     }
 
-    /** The start of a refusal of an address by policy (not a network failure). */
-    static final String NOT_ALLOWED = "the camera address is not allowed";
 
     private static String hostOf(String address) {
         try {

@@ -8,6 +8,9 @@ import java.io.IOException;
  */
 public interface PacketSource extends AutoCloseable {
 
+    /** The start of a refusal of an address by policy (not a network failure); the API shows this part only. */
+    String NOT_ALLOWED = "the camera address is not allowed";
+
     /** Connects and probes the stream; blocks at most the connect timeout. */
     StreamInfo open() throws IOException;
 
@@ -16,6 +19,11 @@ public interface PacketSource extends AutoCloseable {
 
     /** Makes a blocked {@link #open()} or {@link #read()} return soon with an error. Any thread. */
     void abort();
+
+    /** Who reads the stream ({@code libavformat} or {@code lenswire}), for the log. */
+    default String reader() {
+        return "libavformat";
+    }
 
     /** Frees every native resource. Idempotent. */
     @Override
