@@ -43,6 +43,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectInitialDelay": target.setReconnectInitialDelay(property(camelContext, long.class, value)); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": target.setReconnectMaxDelay(property(camelContext, long.class, value)); return true;
+        case "rtspreader":
+        case "rtspReader": target.setRtspReader(property(camelContext, java.lang.String.class, value)); return true;
         case "tlsverify":
         case "tlsVerify": target.setTlsVerify(property(camelContext, boolean.class, value)); return true;
         case "transport": target.setTransport(property(camelContext, java.lang.String.class, value)); return true;
@@ -74,6 +76,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectInitialDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "rtspreader":
+        case "rtspReader": return java.lang.String.class;
         case "tlsverify":
         case "tlsVerify": return boolean.class;
         case "transport": return java.lang.String.class;
@@ -106,6 +110,8 @@ public class JavacvEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectInitialDelay": return target.getReconnectInitialDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return target.getReconnectMaxDelay();
+        case "rtspreader":
+        case "rtspReader": return target.getRtspReader();
         case "tlsverify":
         case "tlsVerify": return target.isTlsVerify();
         case "transport": return target.getTransport();

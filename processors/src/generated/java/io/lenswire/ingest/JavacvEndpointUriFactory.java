@@ -23,7 +23,7 @@ public class JavacvEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(15);
+        Set<String> props = new HashSet<>(16);
         props.add("batchWindow");
         props.add("bridgeErrorHandler");
         props.add("cameraId");
@@ -36,6 +36,7 @@ public class JavacvEndpointUriFactory extends org.apache.camel.support.component
         props.add("realtime");
         props.add("reconnectInitialDelay");
         props.add("reconnectMaxDelay");
+        props.add("rtspReader");
         props.add("tlsVerify");
         props.add("transport");
         props.add("url");
