@@ -54,10 +54,10 @@ public class JavacvEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer", defaultValue = "0", javaType = "long",
             description = "Milliseconds a batch of packets may gather before it is handed to the route; 0 = one packet per exchange")
     private long batchWindow;
-    @UriParam(label = "consumer", defaultValue = "libavformat", enums = "libavformat,lenswire",
+    @UriParam(label = "consumer", defaultValue = "lenswire", enums = "lenswire,libavformat",
             description = "Who reads rtsp:// over TCP: libavformat, or Lenswire's own RTSP client (fewer system calls; falls back to"
                     + " libavformat for streams with audio, B-frames, redirects or other codecs than H.264/H.265)")
-    private String rtspReader = "libavformat";
+    private String rtspReader = "lenswire";
     @UriParam(label = "consumer,advanced", defaultValue = "false",
             description = "Restart a finite source (a file) at its end, timestamps rising")
     private boolean loop;

@@ -72,6 +72,14 @@ final class RtspConnection implements AutoCloseable {
         return reads;
     }
 
+    /**
+     * Until {@code nanos} (System.nanoTime()) every socket read waits at most until then, however
+     * the camera trickles its bytes; 0: each read waits the socket's own timeout.
+     */
+    void deadline(long nanos) {
+        this.deadlineNanos = nanos;
+    }
+
     /** Sends a request and waits for its answer until {@code deadlineNanos}; answers one 401 with the credentials. */
     Response request(String method, String url, Map<String, String> headers, long deadlineNanos) throws IOException {
         this.deadlineNanos = deadlineNanos;

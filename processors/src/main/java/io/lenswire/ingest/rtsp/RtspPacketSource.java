@@ -117,12 +117,21 @@ public final class RtspPacketSource implements PacketSource {
             s.connect(new InetSocketAddress(address, target.port()), (int) Math.max(1, options.connectTimeout().toMillis()));
             connection = new RtspConnection(s, new RtspAuth(target.user(), target.password()));
             handshake(target, deadline);
-            s.setSoTimeout((int) Math.max(1, options.readTimeout().toMillis()));
+            connection.deadline(deadline);
             info = readAhead(deadline);
             return info;
         } catch (IOException e) {
-            throw aborted ? new IOException("stopped") : e;
+            throw aborted ? new IOException("stopped") : worded(e, "could not open the stream");
         }
+    }
+
+    /** Socket errors worded as libavformat's are ("could not open the stream: Connection refused"); ours pass as they are. */
+    private IOException worded(IOException e, String what) {
+        String m = e.getMessage();
+        if (e instanceof UnsupportedStreamException || (m != null && (m.startsWith("could not") || m.startsWith(notAllowed)))) {
+            return e;
+        }
+        return new IOException(what + ": " + (m != null ? m : e.getClass().getSimpleName()), e);
     }
 
     private void handshake(Target target, long deadline) throws IOException {
@@ -289,11 +298,15 @@ public final class RtspPacketSource implements PacketSource {
     @Override
     public EncodedPacket read() throws IOException {
         try {
-            while (ready.isEmpty()) {
-                readOnce();
+            if (ready.isEmpty()) {
+                // as libavformat's interrupt deadline: a whole frame within the read timeout, not just a byte
+                connection.deadline(System.nanoTime() + options.readTimeout().toNanos());
+                while (ready.isEmpty()) {
+                    readOnce();
+                }
             }
         } catch (IOException e) {
-            throw aborted ? new IOException("stopped") : e;
+            throw aborted ? new IOException("stopped") : worded(e, "stream read failed");
         }
         RtpDepacketizer.AccessUnit unit = ready.pollFirst();
         long pts = unit.timestamp() - firstTimestamp;
