@@ -13,8 +13,6 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-import io.lenswire.ingest.rtsp.RtspPacketSource;
-
 /**
  * One camera. Its stream address comes from {@link CameraSourceResolver} by camera id (so that a
  * password never sits in an endpoint URI); {@code url} may name it directly for standalone use.

@@ -15,7 +15,7 @@ import java.util.Map;
  * RTSP authentication as cameras do it (RFC 2617 as used by RFC 2326): Digest (MD5, with or
  * without qop=auth) when the camera offers it, else Basic. Holds the password; never print it.
  */
-final class RtspAuth {
+public final class RtspAuth {
 
     private final String user;
     private final String password;
@@ -24,7 +24,7 @@ final class RtspAuth {
     private int nonceCount;
     private final java.util.function.Supplier<String> cnonces;
 
-    RtspAuth(String user, String password) {
+    public RtspAuth(String user, String password) {
         this(user, password, randomCnonces());
     }
 

@@ -23,23 +23,23 @@ import java.util.Map;
  *
  * <p>One owner thread; {@link #close()} may come from another to unblock a read.
  */
-final class RtspConnection implements AutoCloseable {
+public final class RtspConnection implements AutoCloseable {
 
     /** An answer of the camera; header names in lower case. */
-    record Response(int status, String reason, Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
+    public record Response(int status, String reason, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
             List<String> values = headers.get(name);
             return values == null || values.isEmpty() ? null : values.get(0);
         }
 
-        List<String> all(String name) {
+        public List<String> all(String name) {
             return headers.getOrDefault(name, List.of());
         }
     }
 
     /** Receives each interleaved frame; the bytes are valid only during the call. */
     @FunctionalInterface
-    interface FrameSink {
+    public interface FrameSink {
         void frame(int channel, byte[] buf, int off, int len);
     }
 
@@ -60,7 +60,7 @@ final class RtspConnection implements AutoCloseable {
     private long deadlineNanos;
     private long reads;
 
-    RtspConnection(Socket socket, RtspAuth auth) throws IOException {
+    public RtspConnection(Socket socket, RtspAuth auth) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -68,7 +68,7 @@ final class RtspConnection implements AutoCloseable {
     }
 
     /** Socket reads so far (for tests and benchmarks: the point of this class). */
-    long reads() {
+    public long reads() {
         return reads;
     }
 
@@ -76,12 +76,12 @@ final class RtspConnection implements AutoCloseable {
      * Until {@code nanos} (System.nanoTime()) every socket read waits at most until then, however
      * the camera trickles its bytes; 0: each read waits the socket's own timeout.
      */
-    void deadline(long nanos) {
+    public void deadline(long nanos) {
         this.deadlineNanos = nanos;
     }
 
     /** Sends a request and waits for its answer until {@code deadlineNanos}; answers one 401 with the credentials. */
-    Response request(String method, String url, Map<String, String> headers, long deadlineNanos) throws IOException {
+    public Response request(String method, String url, Map<String, String> headers, long deadlineNanos) throws IOException {
         this.deadlineNanos = deadlineNanos;
         try {
             Response r = exchange(method, url, headers);
@@ -95,7 +95,7 @@ final class RtspConnection implements AutoCloseable {
     }
 
     /** Sends a request without waiting for the answer (keep-alives while streaming; the answer is skipped by {@link #next}). */
-    void send(String method, String url, Map<String, String> headers) throws IOException {
+    public void send(String method, String url, Map<String, String> headers) throws IOException {
         write(method, url, headers);
     }
 
@@ -129,7 +129,7 @@ final class RtspConnection implements AutoCloseable {
     }
 
     /** Reads the next message: an interleaved frame goes to {@code sink}; answers and requests of the camera are skipped. */
-    void next(FrameSink sink) throws IOException {
+    public void next(FrameSink sink) throws IOException {
         readMessage(sink);
     }
 

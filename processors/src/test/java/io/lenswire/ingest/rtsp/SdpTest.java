@@ -52,24 +52,4 @@ class SdpTest {
         assertThat(Sdp.parse("m=\na=rtpmap:x\na=fmtp:\nm=video\na=framerate:abc\n").video().payloadType()).isEqualTo(-1);
         assertThat(Sdp.parse("\u0000\u00ff=\n==\n").media()).isEmpty();
     }
-
-    @Test
-    void controlUrlsResolveAgainstTheBaseWithoutCredentials() {
-        assertThat(RtspPacketSource.resolve("rtsp://cam:8554/live/", "stream=0")).isEqualTo("rtsp://cam:8554/live/stream=0");
-        assertThat(RtspPacketSource.resolve("rtsp://cam:8554/live", "trackID=1")).isEqualTo("rtsp://cam:8554/live/trackID=1");
-        assertThat(RtspPacketSource.resolve("rtsp://cam/live", "*")).isEqualTo("rtsp://cam/live");
-        assertThat(RtspPacketSource.resolve("rtsp://cam/live", "rtsp://u:p@cam/live/track1")).isEqualTo("rtsp://cam/live/track1");
-    }
-
-    @Test
-    void targetKeepsCredentialsOutOfTheRequestUrl() throws Exception {
-        RtspPacketSource.Target t = RtspPacketSource.Target.parse("rtsp://al%40ice:p%3Ass+w@cam.example:8554/live?x=1");
-        assertThat(t.requestUrl()).isEqualTo("rtsp://cam.example:8554/live?x=1");
-        assertThat(t.user()).isEqualTo("al@ice");
-        assertThat(t.password()).isEqualTo("p:ss+w");
-        assertThat(t.port()).isEqualTo(8554);
-        assertThat(t.toString()).doesNotContain("p:ss");
-        assertThat(RtspPacketSource.Target.parse("rtsp://[::1]/s").bareHost()).isEqualTo("::1");
-        assertThat(RtspPacketSource.Target.parse("rtsp://cam/").port()).isEqualTo(554);
-    }
 }

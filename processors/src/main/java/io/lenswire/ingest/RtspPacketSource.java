@@ -1,4 +1,4 @@
-package io.lenswire.ingest.rtsp;
+package io.lenswire.ingest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,16 +15,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import io.lenswire.ingest.CameraHosts;
-import io.lenswire.ingest.EncodedPacket;
-import io.lenswire.ingest.PacketSource;
-import io.lenswire.ingest.SourceOptions;
-import io.lenswire.ingest.StreamInfo;
+import io.lenswire.ingest.rtsp.H264Sps;
+import io.lenswire.ingest.rtsp.H265Sps;
+import io.lenswire.ingest.rtsp.RtpDepacketizer;
+import io.lenswire.ingest.rtsp.RtspAuth;
+import io.lenswire.ingest.rtsp.RtspConnection;
+import io.lenswire.ingest.rtsp.Sdp;
+import io.lenswire.ingest.rtsp.UnsupportedStreamException;
 
 /**
  * Reads an {@code rtsp://} camera's video over RTSP/TCP with Lenswire's own client: the same
  * packets libavformat would give (access units in Annex B, key frame flags, 90 kHz timestamps),
- * for a fraction of the system calls (see {@link RtspConnection}).
+ * for a fraction of the system calls (see {@link RtspConnection}; the protocol pieces are in
+ * {@code ingest.rtsp}).
  *
  * <p>It takes the common camera stream only: one H.264 or H.265 video track, no audio, no
  * B-frames, no redirect. For anything else {@link #open()} (or, for B-frames found later,
@@ -32,7 +35,7 @@ import io.lenswire.ingest.StreamInfo;
  *
  * <p>One owner thread; {@link #abort()} may come from any thread.
  */
-public final class RtspPacketSource implements PacketSource {
+final class RtspPacketSource implements PacketSource {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtspPacketSource.class);
     private static final int CLOCK_RATE = 90_000;
@@ -72,7 +75,7 @@ public final class RtspPacketSource implements PacketSource {
      * @param notAllowed        how a refusal by policy starts (the consumer shows only that part)
      * @param oversizedDropped  told of every access unit dropped for being over {@code options.maxPacketBytes()}
      */
-    public RtspPacketSource(String cameraId, String url, SourceOptions options, long generation, String notAllowed,
+    RtspPacketSource(String cameraId, String url, SourceOptions options, long generation, String notAllowed,
                             Runnable oversizedDropped) {
         this.cameraId = cameraId;
         this.url = url;
@@ -83,7 +86,7 @@ public final class RtspPacketSource implements PacketSource {
     }
 
     /** Whether this reader may take {@code url} with these options at all (before connecting). */
-    public static boolean handles(String url, SourceOptions options) {
+    static boolean handles(String url, SourceOptions options) {
         return url.regionMatches(true, 0, "rtsp://", 0, 7) && "tcp".equalsIgnoreCase(options.transport())
                 && !options.loop() && !options.realtime();
     }
