@@ -47,7 +47,6 @@ final class RtspPacketSource implements PacketSource {
     private final SourceOptions options;
     private final long generation;
     private final Runnable oversizedDropped;
-    private final String notAllowed;
 
     private volatile boolean aborted;
     private volatile Socket socket;
@@ -72,16 +71,13 @@ final class RtspPacketSource implements PacketSource {
     private boolean reordered;
 
     /**
-     * @param notAllowed        how a refusal by policy starts (the consumer shows only that part)
      * @param oversizedDropped  told of every access unit dropped for being over {@code options.maxPacketBytes()}
      */
-    RtspPacketSource(String cameraId, String url, SourceOptions options, long generation, String notAllowed,
-                            Runnable oversizedDropped) {
+    RtspPacketSource(String cameraId, String url, SourceOptions options, long generation, Runnable oversizedDropped) {
         this.cameraId = cameraId;
         this.url = url;
         this.options = options;
         this.generation = generation;
-        this.notAllowed = notAllowed;
         this.oversizedDropped = oversizedDropped;
     }
 
@@ -97,7 +93,7 @@ final class RtspPacketSource implements PacketSource {
         Target target = Target.parse(url);
         Optional<String> refused = CameraHosts.resolvedRefusal(target.host());
         if (refused.isPresent()) {
-            throw new IOException(notAllowed + ": its host " + refused.get());
+            throw new IOException(NOT_ALLOWED + ": its host " + refused.get());
         }
         InetAddress address;
         try {
@@ -107,7 +103,7 @@ final class RtspPacketSource implements PacketSource {
         }
         String why = CameraHosts.refusal(address); // the address connected to is the one checked
         if (why != null) {
-            throw new IOException(notAllowed + ": its host resolves to " + why);
+            throw new IOException(NOT_ALLOWED + ": its host resolves to " + why);
         }
         Socket s = new Socket();
         socket = s;
@@ -131,7 +127,7 @@ final class RtspPacketSource implements PacketSource {
     /** Socket errors worded as libavformat's are ("could not open the stream: Connection refused"); ours pass as they are. */
     private IOException worded(IOException e, String what) {
         String m = e.getMessage();
-        if (e instanceof UnsupportedStreamException || (m != null && (m.startsWith("could not") || m.startsWith(notAllowed)))) {
+        if (e instanceof UnsupportedStreamException || (m != null && (m.startsWith("could not") || m.startsWith(NOT_ALLOWED)))) {
             return e;
         }
         return new IOException(what + ": " + (m != null ? m : e.getClass().getSimpleName()), e);
@@ -356,11 +352,6 @@ final class RtspPacketSource implements PacketSource {
         if (!reordered) {
             ready.addLast(unit);
         }
-    }
-
-    /** True once the camera sent a frame older than the one before (B-frames): read it with libavformat. */
-    public boolean reordered() {
-        return reordered;
     }
 
     @Override

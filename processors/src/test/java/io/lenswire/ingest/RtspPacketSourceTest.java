@@ -43,7 +43,7 @@ class RtspPacketSourceTest {
 
     @Test
     void aRefusedHostIsRefusedBeforeAnyConnect() {
-        RtspPacketSource source = new RtspPacketSource("cam", "rtsp://169.254.169.254/live", TCP, 1, PacketSource.NOT_ALLOWED, () -> { });
+        RtspPacketSource source = new RtspPacketSource("cam", "rtsp://169.254.169.254/live", TCP, 1, () -> { });
         assertThatThrownBy(source::open).hasMessageStartingWith(PacketSource.NOT_ALLOWED);
         source.close();
     }
@@ -53,13 +53,13 @@ class RtspPacketSourceTest {
         try (ServerSocket silent = new ServerSocket(0)) {
             String url = "rtsp://user:Secret-pw@127.0.0.1:" + silent.getLocalPort() + "/live";
             long start = System.nanoTime();
-            RtspPacketSource source = new RtspPacketSource("cam", url, TCP, 1, PacketSource.NOT_ALLOWED, () -> { });
+            RtspPacketSource source = new RtspPacketSource("cam", url, TCP, 1, () -> { });
             assertThatThrownBy(source::open).hasMessageContaining("timed out").hasMessageNotContaining("Secret-pw");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(4));
             source.close();
 
             RtspPacketSource aborted = new RtspPacketSource("cam", url, new SourceOptions("tcp", Duration.ofSeconds(30),
-                    Duration.ofSeconds(30), false, false), 2, PacketSource.NOT_ALLOWED, () -> { });
+                    Duration.ofSeconds(30), false, false), 2, () -> { });
             Thread stopper = new Thread(() -> {
                 sleep(300);
                 aborted.abort();

@@ -146,7 +146,7 @@ public final class RtpDepacketizer {
     private void h264(byte[] b, int off, int len) {
         int type = b[off] & 0x1F;
         if (type >= 1 && type <= 23) {
-            nal(b, off, len, true);
+            nal(b, off, len);
         } else if (type == 24) { // STAP-A: 16-bit sizes, each followed by a NAL unit
             aggregate(b, off + 1, len - 1);
         } else if (type == 28) { // FU-A
@@ -169,7 +169,7 @@ public final class RtpDepacketizer {
         }
         int type = (b[off] >> 1) & 0x3F;
         if (type < 48) {
-            nal(b, off, len, true);
+            nal(b, off, len);
         } else if (type == 48) { // aggregation packet
             aggregate(b, off + 2, len - 2);
         } else if (type == 49) { // fragmentation unit
@@ -191,7 +191,7 @@ public final class RtpDepacketizer {
                 malformed++;
                 return;
             }
-            nal(b, p, size, true);
+            nal(b, p, size);
             p += size;
         }
     }
@@ -203,24 +203,24 @@ public final class RtpDepacketizer {
             byte[] header = headerLength == 1 ? new byte[] {h0} : new byte[] {h0, h1};
             appendStartCode();
             append(header, 0, headerLength);
-            noteType(header, 0, headerLength, null, 0, 0);
+            noteType(h0, null, 0, 0);
         } else if (!fragmentOpen) {
             return; // its start was lost: the rest of this NAL unit is useless
         }
         append(b, off, len);
     }
 
-    private void nal(byte[] b, int off, int len, boolean complete) {
+    private void nal(byte[] b, int off, int len) {
         fragmentOpen = false;
         appendStartCode();
         append(b, off, len);
-        noteType(b, off, len, b, off, len);
+        noteType(b[off], b, off, len);
     }
 
-    /** Key frames and parameter sets; {@code whole} is the complete NAL unit when known. */
-    private void noteType(byte[] h, int hOff, int hLen, byte[] whole, int off, int len) {
+    /** Key frames and parameter sets, from the NAL header's first byte; {@code whole} is the complete NAL unit when known. */
+    private void noteType(byte header, byte[] whole, int off, int len) {
         if (codec == Codec.H264) {
-            int type = h[hOff] & 0x1F;
+            int type = header & 0x1F;
             if (type == 5) {
                 unitKey = true;
             } else if (type == 7 && whole != null) {
@@ -229,7 +229,7 @@ public final class RtpDepacketizer {
                 pps = Arrays.copyOfRange(whole, off, off + len);
             }
         } else {
-            int type = (h[hOff] >> 1) & 0x3F;
+            int type = (header >> 1) & 0x3F;
             if (type >= 16 && type <= 21) {
                 unitKey = true;
             } else if (type == 32 && whole != null) {
