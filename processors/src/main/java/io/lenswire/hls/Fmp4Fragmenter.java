@@ -1,12 +1,6 @@
 package io.lenswire.hls;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
-import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
-import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
@@ -22,11 +16,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -39,22 +34,24 @@ import io.lenswire.ingest.LibavErrors;
 import io.lenswire.ingest.StreamInfo;
 
 /**
- * libavformat's mp4 muxer writing fragmented MP4 into memory, by packet copy: the init section
+ * One connection's stream as fragmented MP4 in memory, by packet copy: the init section
  * ({@code ftyp}+{@code moov}, no samples) when it opens, then one fragment ({@code moof}+{@code mdat})
  * of everything written since the last {@link #flush()}. An LL-HLS part is one fragment, a segment
  * the concatenation of its parts.
  *
- * <p>Why libavformat and not hand-written boxes: it already writes {@code avcC}/{@code hvcC} from
- * SPS/PPS(/VPS), converts Annex B packets to length-prefixed samples and writes AAC's {@code esds},
- * and the same muxer made the disk HLS that players were tested against.
- *
- * <p>Memory: the output is a dynamic buffer ({@code avio_open_dyn_buf}), taken and replaced at
- * every flush, so nothing is written to disk and no callback into Java is needed. The muxer is
- * told the output cannot seek, so it never goes back to patch earlier bytes.
+ * <p>libavformat's mp4 muxer writes the init section: it already writes {@code avcC}/{@code hvcC}
+ * from SPS/PPS(/VPS) and AAC's {@code esds}, the boxes players are strict about. It is freed once
+ * that is written, so no native state is held while the camera streams. The fragments are written
+ * here ({@link MovieFragment}): libavformat took a JNI call, a native packet and a copy per packet
+ * and grew and freed a native buffer per part, which made the HLS branch cost as much as reading
+ * the camera (docs/benchmarks.md, "fMP4 fragments written in Java"). Annex B packets (what cameras
+ * send) become length-prefixed samples as libavformat converts them: when the codec's extradata is
+ * Annex B (H.265 without its parameter sets, which {@code hvc1} keeps in the init section);
+ * packets of a stream whose extradata is {@code avcC}/{@code hvcC} (a file) already are.
  *
  * <p>Timestamps given to {@link #write} must already start near zero and increase per stream; the
- * caller ({@link LlHlsSegmenter}) sets every packet's duration, which the muxer needs for the last
- * sample of each fragment.
+ * caller ({@link LlHlsSegmenter}) sets every packet's duration, which the last sample of each
+ * fragment needs.
  *
  * <p>Not thread-safe: one thread (the camera's HLS branch) writes, flushes and closes it.
  */
@@ -63,33 +60,157 @@ final class Fmp4Fragmenter implements AutoCloseable {
     /**
      * frag_custom: a fragment only when asked (av_write_frame(NULL)); empty_moov: an init section
      * with no samples, as HLS needs; default_base_moof: sample offsets relative to each moof, so
-     * a fragment is valid wherever it is served from.
+     * a fragment is valid wherever it is served from (the fragments written here are the same).
      */
     static final String MOVFLAGS = "frag_custom+empty_moov+default_base_moof";
 
-    private final AVFormatContext output;
-    private final AVPacket packet;
-    private final AVRational videoTimeBase;
-    private final AVRational audioTimeBase;
-    private final int videoIndex;
-    private final int audioIndex;
+    private static final int VIDEO = 0;
+    private static final int AUDIO = 1;
+
     private final byte[] init;
+    private final MovieFragment fragment;
+    private final boolean annexB;
+    private final boolean hevc;
+    private final long videoNum;
+    private final long videoDen;
+    private final long videoTimescale;
+    private final long audioNum;
+    private final long audioDen;
+    private final long audioTimescale;
+    private final boolean audio;
     private boolean closed;
 
     /**
-     * Opens the muxer for one connection's stream and writes its init section.
+     * Writes the init section for one connection's stream.
      *
      * @param carryAudio whether the camera's audio (AAC) goes into the output
      */
     Fmp4Fragmenter(StreamInfo info, boolean carryAudio) throws IOException {
-        output = new AVFormatContext(null);
+        audio = carryAudio && info.audio() != null;
+        long[] timescales = new long[audio ? 2 : 1];
+        init = writeInit(info, audio, timescales);
+        videoNum = info.timeBaseNum();
+        videoDen = info.timeBaseDen();
+        videoTimescale = timescales[VIDEO];
+        annexB = isAnnexB(info.codec(), info.extradata());
+        hevc = "hevc".equals(info.codec());
+        if (audio) {
+            audioNum = info.audio().timeBaseNum();
+            audioDen = info.audio().timeBaseDen();
+            audioTimescale = timescales[AUDIO];
+            // libavformat numbers tracks from 1 in stream order
+            fragment = new MovieFragment(new int[] {1, 2}, new boolean[] {true, false});
+        } else {
+            audioNum = audioDen = audioTimescale = 0;
+            fragment = new MovieFragment(new int[] {1}, new boolean[] {true});
+        }
+    }
+
+    /** ftyp + moov: what {@code EXT-X-MAP} names. */
+    byte[] init() {
+        return init;
+    }
+
+    boolean carriesAudio() {
+        return audio;
+    }
+
+    /** HLS carries AAC; any other camera audio is dropped (and reported in the camera status). */
+    static boolean carriesAudio(StreamInfo.AudioInfo audio) {
+        return "aac".equals(audio.codec());
+    }
+
+    /**
+     * libavformat's rule: H.264 packets are Annex B when the extradata is there and is not
+     * {@code avcC} (which starts with version 1); H.265's when the extradata starts with a start code.
+     */
+    static boolean isAnnexB(String codec, byte[] extradata) {
+        if (extradata == null) {
+            return false;
+        }
+        if ("hevc".equals(codec)) {
+            return extradata.length > 6 && extradata[0] == 0 && extradata[1] == 0
+                    && (extradata[2] == 1 || (extradata[2] == 0 && extradata[3] == 1));
+        }
+        return extradata.length > 0 && extradata[0] != 1;
+    }
+
+    /** Adds one video packet (timestamps in the camera's video time base) to the current fragment. */
+    void writeVideo(byte[] data, boolean keyFrame, long pts, long dts, long duration) throws IOException {
+        ensureOpen();
+        int[] units = null;
+        if (annexB) {
+            units = AnnexB.units(data);
+            if (units == null) {
+                throw new IOException("a video packet that is not Annex B, in an Annex B stream");
+            }
+            if (hevc) {
+                units = AnnexB.withoutHevcParameterSets(data, units);
+            }
+        }
+        fragment.add(VIDEO, data, units, rescale(dts, videoNum, videoDen, videoTimescale),
+                rescale(pts, videoNum, videoDen, videoTimescale), rescale(duration, videoNum, videoDen, videoTimescale),
+                keyFrame);
+    }
+
+    /** Adds one audio packet (timestamps in the camera's audio time base); ignored without audio. */
+    void writeAudio(byte[] data, long pts, long dts, long duration) throws IOException {
+        ensureOpen();
+        if (audio) {
+            fragment.add(AUDIO, data, null, rescale(dts, audioNum, audioDen, audioTimescale),
+                    rescale(pts, audioNum, audioDen, audioTimescale), rescale(duration, audioNum, audioDen, audioTimescale),
+                    true);
+        }
+    }
+
+    /** moof + mdat of everything written since the last flush; empty when nothing was. */
+    byte[] flush() throws IOException {
+        ensureOpen();
+        return fragment.finish();
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the fMP4 output is closed");
+        }
+    }
+
+    /** Forgets what was not flushed: fragments already taken are complete on their own. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            fragment.finish();
+        }
+    }
+
+    /**
+     * {@code ts} in {@code num/den} seconds as ticks of {@code 1/timescale}, rounded to the nearest
+     * (half away from zero), as av_rescale_q does.
+     */
+    static long rescale(long ts, long num, long den, long timescale) {
+        long factor = num * timescale;
+        long high = Math.multiplyHigh(ts, factor);
+        long low = ts * factor;
+        if ((high == 0 && low >= 0) || (high == -1 && low < 0)) {
+            long half = den / 2;
+            return low >= 0 ? (low + half) / den : -((-low + half) / den);
+        }
+        return new BigDecimal(ts).multiply(BigDecimal.valueOf(factor))
+                .divide(BigDecimal.valueOf(den), 0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /**
+     * The init section from libavformat's mp4 muxer, freed before returning; {@code timescales}
+     * receives each track's timescale (video, then audio), which the muxer chose.
+     */
+    private static byte[] writeInit(StreamInfo info, boolean carryAudio, long[] timescales) throws IOException {
+        AVFormatContext output = new AVFormatContext(null);
         int ret = avformat_alloc_output_context2(output, null, "mp4", null);
         if (ret < 0) {
             throw new IOException("cannot create the mp4 muxer: " + LibavErrors.text(ret));
         }
-        AVPacket allocated = null;
         try {
-            videoTimeBase = av_make_q(info.timeBaseNum(), info.timeBaseDen());
             AVStream video = avformat_new_stream(output, null);
             AVCodecParameters par = video.codecpar();
             par.codec_type(AVMEDIA_TYPE_VIDEO);
@@ -100,11 +221,9 @@ final class Fmp4Fragmenter implements AutoCloseable {
                 par.codec_tag(fourcc("hvc1")); // Safari plays hvc1 (parameter sets in the sample entry), not hev1
             }
             setExtradata(par, info.extradata());
-            video.time_base(videoTimeBase);
-            videoIndex = video.index();
-            StreamInfo.AudioInfo a = info.audio();
-            if (carryAudio && a != null) {
-                audioTimeBase = av_make_q(a.timeBaseNum(), a.timeBaseDen());
+            video.time_base(av_make_q(info.timeBaseNum(), info.timeBaseDen()));
+            if (carryAudio) {
+                StreamInfo.AudioInfo a = info.audio();
                 AVStream audio = avformat_new_stream(output, null);
                 AVCodecParameters ap = audio.codecpar();
                 ap.codec_type(AVMEDIA_TYPE_AUDIO);
@@ -112,13 +231,9 @@ final class Fmp4Fragmenter implements AutoCloseable {
                 ap.sample_rate(a.sampleRate());
                 ap.ch_layout().nb_channels(a.channels());
                 setExtradata(ap, a.extradata());
-                audio.time_base(audioTimeBase);
-                audioIndex = audio.index();
-            } else {
-                audioTimeBase = null;
-                audioIndex = -1;
+                audio.time_base(av_make_q(a.timeBaseNum(), a.timeBaseDen()));
             }
-            openBuffer();
+            openBuffer(output);
             AVDictionary options = new AVDictionary(null);
             try {
                 av_dict_set(options, "movflags", MOVFLAGS, 0);
@@ -129,75 +244,21 @@ final class Fmp4Fragmenter implements AutoCloseable {
             if (ret < 0) {
                 throw new IOException("cannot start the fMP4 output: " + LibavErrors.text(ret));
             }
-            init = takeBuffer();
-            openBuffer();
-            allocated = av_packet_alloc();
-        } catch (IOException | RuntimeException e) {
-            freeOutput();
-            throw e;
-        }
-        packet = allocated;
-    }
-
-    /** ftyp + moov: what {@code EXT-X-MAP} names. */
-    byte[] init() {
-        return init;
-    }
-
-    boolean carriesAudio() {
-        return audioIndex >= 0;
-    }
-
-    /** HLS carries AAC; any other camera audio is dropped (and reported in the camera status). */
-    static boolean carriesAudio(StreamInfo.AudioInfo audio) {
-        return "aac".equals(audio.codec());
-    }
-
-    /** Adds one video packet (timestamps in the camera's video time base) to the current fragment. */
-    void writeVideo(byte[] data, boolean keyFrame, long pts, long dts, long duration) throws IOException {
-        write(videoIndex, videoTimeBase, data, keyFrame, pts, dts, duration);
-    }
-
-    /** Adds one audio packet (timestamps in the camera's audio time base); ignored without audio. */
-    void writeAudio(byte[] data, long pts, long dts, long duration) throws IOException {
-        if (audioIndex >= 0) {
-            write(audioIndex, audioTimeBase, data, true, pts, dts, duration);
+            for (int i = 0; i < timescales.length; i++) {
+                AVRational tb = output.streams(i).time_base(); // the muxer sets it to 1/the track's timescale
+                if (tb.num() != 1 || tb.den() <= 0) {
+                    throw new IOException("unexpected mp4 track time base " + tb.num() + "/" + tb.den());
+                }
+                timescales[i] = tb.den();
+            }
+            return takeBuffer(output);
+        } finally {
+            takeBuffer(output);
+            avformat_free_context(output); // runs the muxer's deinit and frees the streams' extradata
         }
     }
 
-    private void write(int index, AVRational timeBase, byte[] data, boolean keyFrame, long pts, long dts, long duration)
-            throws IOException {
-        ensureOpen();
-        int ret = av_new_packet(packet, data.length);
-        if (ret < 0) {
-            throw new IOException("out of memory for a packet");
-        }
-        packet.data().position(0).put(data, 0, data.length);
-        packet.stream_index(index);
-        packet.pts(pts);
-        packet.dts(dts);
-        packet.duration(duration);
-        packet.flags(keyFrame ? AV_PKT_FLAG_KEY : 0);
-        av_packet_rescale_ts(packet, timeBase, output.streams(index).time_base());
-        ret = av_write_frame(output, packet); // unreferences the packet
-        if (ret < 0) {
-            throw new IOException("cannot add a packet to the fragment: " + LibavErrors.text(ret));
-        }
-    }
-
-    /** moof + mdat of everything written since the last flush; empty when nothing was. */
-    byte[] flush() throws IOException {
-        ensureOpen();
-        int ret = av_write_frame(output, null); // frag_custom: cut the fragment here
-        if (ret < 0) {
-            throw new IOException("cannot write a fragment: " + LibavErrors.text(ret));
-        }
-        byte[] fragment = takeBuffer();
-        openBuffer();
-        return fragment;
-    }
-
-    private void openBuffer() throws IOException {
+    private static void openBuffer(AVFormatContext output) throws IOException {
         PointerPointer<AVIOContext> holder = new PointerPointer<>(1);
         try {
             int ret = avio_open_dyn_buf(holder);
@@ -213,7 +274,7 @@ final class Fmp4Fragmenter implements AutoCloseable {
     }
 
     /** The buffer's bytes; frees it (and leaves the output without one). */
-    private byte[] takeBuffer() {
+    private static byte[] takeBuffer(AVFormatContext output) {
         AVIOContext pb = output.pb();
         output.pb(null);
         if (pb == null || pb.isNull()) {
@@ -233,30 +294,6 @@ final class Fmp4Fragmenter implements AutoCloseable {
         } finally {
             data.close();
         }
-    }
-
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw new IOException("the fMP4 output is closed");
-        }
-    }
-
-    /** Frees the muxer without a trailer: fragments already taken are complete on their own. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        freeOutput();
-        if (packet != null) {
-            av_packet_free(packet);
-        }
-    }
-
-    private void freeOutput() {
-        takeBuffer();
-        avformat_free_context(output); // runs the muxer's deinit and frees the streams' extradata
     }
 
     private static void setExtradata(AVCodecParameters par, byte[] extradata) {

@@ -20,9 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class SegmentNames {
 
-    private static final String MEDIA_FORMAT = "seg_%06d.m4s";
-    private static final String PART_FORMAT = "part_%06d_%d.m4s";
-
     private static final String NUMBER = "(\\d{6}|[1-9]\\d{6,17})";
     /** A decimal without sign or leading zero, at most ten digits; {@link #index} keeps those that fit an int. */
     private static final String INDEX = "(0|[1-9]\\d{0,9})";
@@ -42,7 +39,7 @@ public final class SegmentNames {
 
     /** The segment name for {@code number} (not negative). */
     static String media(long number) {
-        return String.format(MEDIA_FORMAT, number);
+        return "seg_" + padded(number) + ".m4s";
     }
 
     /** The number in a media segment name, or -1 when {@code name} is not one. */
@@ -56,7 +53,16 @@ public final class SegmentNames {
 
     /** The live window's name for part {@code index} of segment {@code msn} (neither negative). */
     static String part(long msn, int index) {
-        return String.format(PART_FORMAT, msn, index);
+        return "part_" + padded(msn) + "_" + index + ".m4s";
+    }
+
+    /**
+     * {@code %06d} without a Formatter: names are made for every part published and every
+     * playlist written, a few hundred a second with 25 watched cameras.
+     */
+    private static String padded(long number) {
+        String digits = Long.toString(number);
+        return digits.length() >= 6 ? digits : "000000".substring(digits.length()) + digits;
     }
 
     /** The live window's name for its {@code k}-th init section (not negative). */

@@ -16,7 +16,10 @@ class SegmentNamesTest {
             assertThat(SegmentNames.number(name)).as(name).isEqualTo(n);
             assertThat(SegmentNames.kind(name)).as(name).isEqualTo(SegmentNames.Kind.MEDIA);
         }
+        assertThat(SegmentNames.media(0)).isEqualTo("seg_000000.m4s");
         assertThat(SegmentNames.media(174)).isEqualTo("seg_000174.m4s");
+        assertThat(SegmentNames.media(999_999)).isEqualTo("seg_999999.m4s");
+        assertThat(SegmentNames.media(Long.MAX_VALUE)).isEqualTo("seg_" + Long.MAX_VALUE + ".m4s");
         assertThat(SegmentNames.media(1_234_567)).isEqualTo("seg_1234567.m4s");
     }
 
