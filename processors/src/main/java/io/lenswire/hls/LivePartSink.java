@@ -13,7 +13,7 @@ interface LivePartSink {
     /** Opens the next segment; {@code programDateTimeMillis} is when its first sample was captured. */
     void beginSegment(long programDateTimeMillis);
 
-    /** Appends one part to the open segment. */
+    /** Appends one part to the open segment; the sink keeps {@code fragment}, which the caller no longer modifies. */
     LivePart addPart(byte[] fragment, long durationMicros, boolean independent);
 
     /** Closes the open segment. */

@@ -152,7 +152,11 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         }
     }
 
-    /** Appends a part to the open segment (its own copy of {@code fragment}) and wakes the waiters it satisfies. */
+    /**
+     * Appends a part to the open segment and wakes the waiters it satisfies. The window keeps
+     * {@code fragment} itself and shares it with readers: the caller hands it over and must not
+     * modify it (the segmenter's fragments are new arrays; a copy here was one more per part).
+     */
     public LivePart addPart(byte[] fragment, long durationMicros, boolean independent) {
         if (durationMicros <= 0) {
             throw new IllegalArgumentException("part duration must be positive: " + durationMicros);
@@ -168,7 +172,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             if (open.partCount() == 0 && !independent) {
                 throw new IllegalArgumentException("segment " + open.msn + " must start with an independent part");
             }
-            part = open.add(fragment.clone(), durationMicros, independent);
+            part = open.add(fragment, durationMicros, independent);
             bytes += fragment.length;
             // the segment is real now: a later one no longer carries the discontinuity
             discontinuityNext = false;

@@ -3,6 +3,7 @@ package io.lenswire.ingest;
 import java.util.concurrent.BlockingQueue;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 
 import io.micrometer.core.instrument.Counter;
 
@@ -14,7 +15,7 @@ import io.micrometer.core.instrument.Counter;
  * or by bytes ({@link ByteBoundedQueue}). The ingest thread is the only producer of the queue, so
  * "has room now" still holds when it offers right after.
  */
-public final class BranchGate {
+public final class BranchGate implements Predicate {
 
     /** Exchange property naming the branch a batch was admitted to; the branch's runner checks it. */
     static final String ADMITTED_TO = "LenswireAdmittedTo";
@@ -33,7 +34,15 @@ public final class BranchGate {
         this.drops = drops;
     }
 
-    /** Route predicate of the camera route, in front of the branch's queue. */
+    /**
+     * Route predicate of the camera route, in front of the branch's queue (the {@code ref}
+     * language: called directly, without the bean language's per-call method binding).
+     */
+    @Override
+    public boolean matches(Exchange exchange) {
+        return admit(exchange);
+    }
+
     public boolean admit(Exchange exchange) {
         BlockingQueue<Exchange> queue = this.queue;
         if (!open || queue == null) {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * that {@link CameraPipeline#closeBranch} puts in the queue arrives, so that close runs on the same
  * thread as every write.
  */
-public final class BranchRunner {
+public final class BranchRunner implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BranchRunner.class);
     /** Queued by {@link CameraPipeline#closeBranch} behind the last admitted batch. */
@@ -41,7 +42,16 @@ public final class BranchRunner {
         this.gopCache = gopCache;
     }
 
-    /** Route step of a branch route: the branch's results for one batch (null when there are none). */
+    /**
+     * Route step of a branch route ({@code process}: called directly, without the bean
+     * component's per-call method binding): the body becomes the branch's results for the batch.
+     */
+    @Override
+    public void process(Exchange exchange) {
+        exchange.getIn().setBody(accept(exchange));
+    }
+
+    /** The branch's results for one batch (null when there are none). */
     public List<Object> accept(Exchange exchange) {
         Object body = exchange.getIn().getBody();
         if (body == CLOSE) {

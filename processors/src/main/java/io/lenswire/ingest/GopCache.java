@@ -3,6 +3,9 @@ package io.lenswire.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
 /**
  * The packets of one camera from the key frame <em>before</em> its latest one until now: the last
  * complete GOP and the current one. A muxer that starts later begins with these, so its first
@@ -12,7 +15,7 @@ import java.util.List;
  * (a muxer then starts at the current GOP and waits for the next key frame, as with one GOP), and a
  * current GOP alone above it is broken, like one above {@code maxPackets}.
  */
-public final class GopCache {
+public final class GopCache implements Processor {
 
     private final int maxPackets;
     private final long maxBytes;
@@ -27,7 +30,16 @@ public final class GopCache {
         this.maxBytes = maxBytes;
     }
 
-    /** Route step of the camera route: every packet of the batch, in order. */
+    /**
+     * Route step of the camera route ({@code process}: called directly, without the bean
+     * component's per-call method binding, for every batch of every camera).
+     */
+    @Override
+    public void process(Exchange exchange) {
+        remember((PacketBatch) exchange.getIn().getBody());
+    }
+
+    /** Every packet of the batch, in order. */
     public synchronized void remember(PacketBatch batch) {
         for (EncodedPacket packet : batch.packets()) {
             add(packet);

@@ -72,11 +72,11 @@ class LiveWindowTest {
             assertThat(w.init(0)).contains(new byte[] {1, 2, 3});
             w.beginSegment(0);
             byte[] fragment = {10, 11};
-            w.addPart(fragment, 200_000, true);
-            fragment[0] = 0;
+            w.addPart(fragment, 200_000, true); // handed over: the window keeps this array, no copy per part
             w.addPart(new byte[] {12}, 200_000, false);
             assertThat(w.bytes()).isEqualTo(3 + 2 + 1);
             assertThat(w.part(0, 0)).contains(new byte[] {10, 11});
+            assertThat(w.part(0, 0).orElseThrow()).isSameAs(fragment);
             assertThat(w.part(0, 2)).isEmpty();
             assertThat(w.segment(0)).as("open").isEmpty();
             w.endSegment();
