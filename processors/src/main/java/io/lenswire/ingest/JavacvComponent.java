@@ -1,10 +1,12 @@
 package io.lenswire.ingest;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
+import io.lenswire.ingest.rtsp.SocketDeadlines;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -21,6 +23,8 @@ public class JavacvComponent extends DefaultComponent {
     private final SourceInterrupts interrupts;
     private final TlsTrust tlsTrust;
     private Timer handoffDelay;
+    /** The RTSP reader's connect and read deadlines, one thread for all cameras; lives while the component runs. */
+    private volatile SocketDeadlines socketDeadlines;
 
     public JavacvComponent(CameraSourceResolver resolver, CameraStatusRegistry statuses, SourceInterrupts interrupts) {
         this(resolver, statuses, new IngestLimits(), interrupts);
@@ -43,6 +47,29 @@ public class JavacvComponent extends DefaultComponent {
         JavacvEndpoint endpoint = new JavacvEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        socketDeadlines = new SocketDeadlines(Duration.ofMillis(100), "rtsp-deadlines");
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        SocketDeadlines d = socketDeadlines;
+        if (d != null) {
+            d.close();
+        }
+        super.doStop();
+    }
+
+    SocketDeadlines socketDeadlines() {
+        SocketDeadlines d = socketDeadlines;
+        if (d == null) {
+            throw new IllegalStateException("the javacv component is not started");
+        }
+        return d;
     }
 
     /** Records how long each batch's oldest packet waited in ingest before the route got it. */

@@ -96,7 +96,7 @@ public class JavacvEndpoint extends DefaultEndpoint {
             return libav.get();
         }
         return new PreferredPacketSource(
-                new RtspPacketSource(cameraId, address, options, generation, dropped), libav,
+                new RtspPacketSource(cameraId, address, options, generation, dropped, component.socketDeadlines()), libav,
                 why -> {
                     ownReaderUnsuited = why;
                     LOG.info("camera {}: read with libavformat from now on, Lenswire's RTSP reader does not take this stream: {}",

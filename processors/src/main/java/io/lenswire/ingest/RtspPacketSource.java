@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -21,6 +23,7 @@ import io.lenswire.ingest.rtsp.RtpDepacketizer;
 import io.lenswire.ingest.rtsp.RtspAuth;
 import io.lenswire.ingest.rtsp.RtspConnection;
 import io.lenswire.ingest.rtsp.Sdp;
+import io.lenswire.ingest.rtsp.SocketDeadlines;
 import io.lenswire.ingest.rtsp.UnsupportedStreamException;
 
 /**
@@ -47,9 +50,11 @@ final class RtspPacketSource implements PacketSource {
     private final SourceOptions options;
     private final long generation;
     private final Runnable oversizedDropped;
+    private final SocketDeadlines deadlines;
 
     private volatile boolean aborted;
     private volatile Socket socket;
+    private volatile SocketDeadlines.Watch watch;
     private RtspConnection connection;
     private RtpDepacketizer depacketizer;
     private StreamInfo info;
@@ -72,13 +77,16 @@ final class RtspPacketSource implements PacketSource {
 
     /**
      * @param oversizedDropped  told of every access unit dropped for being over {@code options.maxPacketBytes()}
+     * @param deadlines         keeps the connect and read deadlines (the component's, shared by all cameras)
      */
-    RtspPacketSource(String cameraId, String url, SourceOptions options, long generation, Runnable oversizedDropped) {
+    RtspPacketSource(String cameraId, String url, SourceOptions options, long generation, Runnable oversizedDropped,
+                     SocketDeadlines deadlines) {
         this.cameraId = cameraId;
         this.url = url;
         this.options = options;
         this.generation = generation;
         this.oversizedDropped = oversizedDropped;
+        this.deadlines = deadlines;
     }
 
     /** Whether this reader may take {@code url} with these options at all (before connecting). */
@@ -112,9 +120,20 @@ final class RtspPacketSource implements PacketSource {
             throw new IOException("stopped");
         }
         try {
+            SocketDeadlines.Watch w = deadlines.watch(s);
+            watch = w;
+            w.until(deadline);
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(address, target.port()), (int) Math.max(1, options.connectTimeout().toMillis()));
-            connection = new RtspConnection(s, new RtspAuth(target.user(), target.password()));
+            try {
+                // no timeout given to the socket: one with a timeout reads in non-blocking mode (see SocketDeadlines)
+                s.connect(new InetSocketAddress(address, target.port()));
+            } catch (SocketException e) {
+                if (w.expired()) {
+                    throw new SocketTimeoutException("connect timed out");
+                }
+                throw e;
+            }
+            connection = new RtspConnection(s, new RtspAuth(target.user(), target.password()), w);
             handshake(target, deadline);
             connection.deadline(deadline);
             info = readAhead(deadline);
@@ -384,6 +403,10 @@ final class RtspPacketSource implements PacketSource {
         abort();
         if (connection != null) {
             connection.close();
+        }
+        SocketDeadlines.Watch w = watch;
+        if (w != null) {
+            w.close();
         }
     }
 

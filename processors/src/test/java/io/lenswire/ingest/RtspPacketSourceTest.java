@@ -6,10 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+
+import io.lenswire.ingest.rtsp.SocketDeadlines;
 
 /** What can be checked without a camera; OwnRtspReaderIT reads GStreamer's RTSP server. */
 class RtspPacketSourceTest {
+
+    private static final SocketDeadlines DEADLINES = new SocketDeadlines(Duration.ofMillis(100), "test-deadlines");
+
+    @AfterAll
+    static void stopDeadlines() {
+        DEADLINES.close();
+    }
+
 
     private static final SourceOptions TCP = new SourceOptions("tcp", Duration.ofSeconds(2), Duration.ofSeconds(1), false, false);
 
@@ -43,7 +54,7 @@ class RtspPacketSourceTest {
 
     @Test
     void aRefusedHostIsRefusedBeforeAnyConnect() {
-        RtspPacketSource source = new RtspPacketSource("cam", "rtsp://169.254.169.254/live", TCP, 1, () -> { });
+        RtspPacketSource source = new RtspPacketSource("cam", "rtsp://169.254.169.254/live", TCP, 1, () -> { }, DEADLINES);
         assertThatThrownBy(source::open).hasMessageStartingWith(PacketSource.NOT_ALLOWED);
         source.close();
     }
@@ -53,13 +64,13 @@ class RtspPacketSourceTest {
         try (ServerSocket silent = new ServerSocket(0)) {
             String url = "rtsp://user:Secret-pw@127.0.0.1:" + silent.getLocalPort() + "/live";
             long start = System.nanoTime();
-            RtspPacketSource source = new RtspPacketSource("cam", url, TCP, 1, () -> { });
+            RtspPacketSource source = new RtspPacketSource("cam", url, TCP, 1, () -> { }, DEADLINES);
             assertThatThrownBy(source::open).hasMessageContaining("timed out").hasMessageNotContaining("Secret-pw");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(4));
             source.close();
 
             RtspPacketSource aborted = new RtspPacketSource("cam", url, new SourceOptions("tcp", Duration.ofSeconds(30),
-                    Duration.ofSeconds(30), false, false), 2, () -> { });
+                    Duration.ofSeconds(30), false, false), 2, () -> { }, DEADLINES);
             Thread stopper = new Thread(() -> {
                 sleep(300);
                 aborted.abort();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.Map;
  * <p>Why not libavformat's reader: it reads each interleaved packet with three or four socket
  * reads (the '$', the header, the payload), each a {@code poll} plus a {@code recv}. This reads
  * into one large buffer, so one {@code recv} brings everything the camera sent since the last one
- * (a whole frame's RTP packets, usually).
+ * (a whole frame's RTP packets, usually). Reads block (one system call each); deadlines are kept
+ * by {@link SocketDeadlines}, which closes the socket when one passes.
  *
  * <p>One owner thread; {@link #close()} may come from another to unblock a read.
  */
@@ -52,19 +54,22 @@ public final class RtspConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final RtspAuth auth;
+    private final SocketDeadlines.Watch watch;
     private final byte[] buf = new byte[BUFFER_BYTES];
     private int start;
     private int end;
     private int cseq;
-    /** While set, every socket read waits at most until this instant (System.nanoTime()). */
+    /** While set, no socket read waits past this instant (System.nanoTime()). */
     private long deadlineNanos;
     private long reads;
 
-    public RtspConnection(Socket socket, RtspAuth auth) throws IOException {
+    /** @param watch the socket's deadline keeper; the connection sets its deadlines, its owner closes it */
+    public RtspConnection(Socket socket, RtspAuth auth, SocketDeadlines.Watch watch) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         this.auth = auth;
+        this.watch = watch;
     }
 
     /** Socket reads so far (for tests and benchmarks: the point of this class). */
@@ -74,15 +79,16 @@ public final class RtspConnection implements AutoCloseable {
 
     /**
      * Until {@code nanos} (System.nanoTime()) every socket read waits at most until then, however
-     * the camera trickles its bytes; 0: each read waits the socket's own timeout.
+     * the camera trickles its bytes; 0: no deadline.
      */
     public void deadline(long nanos) {
         this.deadlineNanos = nanos;
+        watch.until(nanos);
     }
 
     /** Sends a request and waits for its answer until {@code deadlineNanos}; answers one 401 with the credentials. */
     public Response request(String method, String url, Map<String, String> headers, long deadlineNanos) throws IOException {
-        this.deadlineNanos = deadlineNanos;
+        deadline(deadlineNanos);
         try {
             Response r = exchange(method, url, headers);
             if (r.status() == 401 && auth.challenge(r.all("www-authenticate"))) {
@@ -90,7 +96,7 @@ public final class RtspConnection implements AutoCloseable {
             }
             return r;
         } finally {
-            this.deadlineNanos = 0;
+            deadline(0);
         }
     }
 
@@ -228,14 +234,18 @@ public final class RtspConnection implements AutoCloseable {
             start = 0;
         }
         while (end - start < n) {
-            if (deadlineNanos != 0) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
+            if (deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0) {
+                throw new SocketTimeoutException("timed out (no answer)");
+            }
+            int got;
+            try {
+                got = in.read(buf, end, buf.length - end);
+            } catch (SocketException e) {
+                if (watch.expired()) {
                     throw new SocketTimeoutException("timed out (no answer)");
                 }
-                socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+                throw e;
             }
-            int got = in.read(buf, end, buf.length - end);
             reads++;
             if (got < 0) {
                 throw new EOFException("the camera closed the connection");

@@ -12,12 +12,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The wire format against a scripted peer on a real socket (the real RTSP server is in OwnRtspReaderIT). */
 class RtspConnectionTest {
+
+    private static final SocketDeadlines DEADLINES = new SocketDeadlines(Duration.ofMillis(50), "test-deadlines");
+
+    @AfterAll
+    static void stopDeadlines() {
+        DEADLINES.close();
+    }
+
 
     private static byte[] frame(int channel, int length) {
         byte[] f = new byte[4 + length];
@@ -44,8 +54,7 @@ class RtspConnectionTest {
         t.setDaemon(true);
         t.start();
         Socket client = new Socket("127.0.0.1", server.getLocalPort());
-        client.setSoTimeout(5000);
-        return new RtspConnection(client, new RtspAuth(null, null));
+        return new RtspConnection(client, new RtspAuth(null, null), DEADLINES.watch(client));
     }
 
     @FunctionalInterface
@@ -110,6 +119,26 @@ class RtspConnectionTest {
             });
             assertThatThrownBy(() -> body.request("DESCRIBE", "rtsp://cam/", Map.of(), soon())).hasMessageContaining("body of");
             body.close();
+        }
+    }
+
+    @Test
+    void aSilentPeerTimesOutAtTheDeadlineWhileAnsweringAndWhileStreaming() throws Exception {
+        try (ServerSocket server = new ServerSocket(0)) {
+            RtspConnection c = connect(server, out -> { });
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> c.request("OPTIONS", "rtsp://cam/", Map.of(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)))
+                    .hasMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofMillis(2000));
+            c.close();
+        }
+        try (ServerSocket server = new ServerSocket(0)) {
+            RtspConnection c = connect(server, out -> { });
+            long start = System.nanoTime();
+            c.deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500));
+            assertThatThrownBy(() -> c.next((channel, buf, off, len) -> { })).hasMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofMillis(2000));
+            c.close();
         }
     }
 
