@@ -205,6 +205,26 @@ final class Fmp4Fragmenter implements AutoCloseable {
      * receives each track's timescale (video, then audio), which the muxer chose.
      */
     private static byte[] writeInit(StreamInfo info, boolean carryAudio, long[] timescales) throws IOException {
+        AVFormatContext output = startMuxer(info, carryAudio);
+        try {
+            for (int i = 0; i < timescales.length; i++) {
+                AVRational tb = output.streams(i).time_base(); // the muxer sets it to 1/the track's timescale
+                if (tb.num() != 1 || tb.den() <= 0) {
+                    throw new IOException("unexpected mp4 track time base " + tb.num() + "/" + tb.den());
+                }
+                timescales[i] = tb.den();
+            }
+            return takeBuffer(output);
+        } finally {
+            freeMuxer(output);
+        }
+    }
+
+    /**
+     * libavformat's mp4 muxer for the stream, its header (the init section) written into a dynamic
+     * buffer that {@link #takeBuffer} gives; free it with {@link #freeMuxer}.
+     */
+    static AVFormatContext startMuxer(StreamInfo info, boolean carryAudio) throws IOException {
         AVFormatContext output = new AVFormatContext(null);
         int ret = avformat_alloc_output_context2(output, null, "mp4", null);
         if (ret < 0) {
@@ -244,21 +264,20 @@ final class Fmp4Fragmenter implements AutoCloseable {
             if (ret < 0) {
                 throw new IOException("cannot start the fMP4 output: " + LibavErrors.text(ret));
             }
-            for (int i = 0; i < timescales.length; i++) {
-                AVRational tb = output.streams(i).time_base(); // the muxer sets it to 1/the track's timescale
-                if (tb.num() != 1 || tb.den() <= 0) {
-                    throw new IOException("unexpected mp4 track time base " + tb.num() + "/" + tb.den());
-                }
-                timescales[i] = tb.den();
-            }
-            return takeBuffer(output);
-        } finally {
-            takeBuffer(output);
-            avformat_free_context(output); // runs the muxer's deinit and frees the streams' extradata
+            return output;
+        } catch (IOException | RuntimeException e) {
+            freeMuxer(output);
+            throw e;
         }
     }
 
-    private static void openBuffer(AVFormatContext output) throws IOException {
+    /** Frees the muxer without a trailer, and its buffer if it has one. */
+    static void freeMuxer(AVFormatContext output) {
+        takeBuffer(output);
+        avformat_free_context(output); // runs the muxer's deinit and frees the streams' extradata
+    }
+
+    static void openBuffer(AVFormatContext output) throws IOException {
         PointerPointer<AVIOContext> holder = new PointerPointer<>(1);
         try {
             int ret = avio_open_dyn_buf(holder);
@@ -274,7 +293,7 @@ final class Fmp4Fragmenter implements AutoCloseable {
     }
 
     /** The buffer's bytes; frees it (and leaves the output without one). */
-    private static byte[] takeBuffer(AVFormatContext output) {
+    static byte[] takeBuffer(AVFormatContext output) {
         AVIOContext pb = output.pb();
         output.pb(null);
         if (pb == null || pb.isNull()) {
