@@ -71,14 +71,17 @@ final class Fmp4Fragmenter implements AutoCloseable {
     private final MovieFragment fragment;
     private final boolean annexB;
     private final boolean hevc;
-    private final long videoNum;
-    private final long videoDen;
-    private final long videoTimescale;
-    private final long audioNum;
-    private final long audioDen;
-    private final long audioTimescale;
-    private final boolean audio;
+    private final Clock video;
+    /** Null when no audio is carried. */
+    private final Clock audio;
     private boolean closed;
+
+    /** A stream's time base ({@code num/den} seconds) and its track's timescale in the init section. */
+    private record Clock(long num, long den, long timescale) {
+        long ticks(long ts) {
+            return rescale(ts, num, den, timescale);
+        }
+    }
 
     /**
      * Writes the init section for one connection's stream.
@@ -86,22 +89,18 @@ final class Fmp4Fragmenter implements AutoCloseable {
      * @param carryAudio whether the camera's audio (AAC) goes into the output
      */
     Fmp4Fragmenter(StreamInfo info, boolean carryAudio) throws IOException {
-        audio = carryAudio && info.audio() != null;
-        long[] timescales = new long[audio ? 2 : 1];
-        init = writeInit(info, audio, timescales);
-        videoNum = info.timeBaseNum();
-        videoDen = info.timeBaseDen();
-        videoTimescale = timescales[VIDEO];
+        boolean withAudio = carryAudio && info.audio() != null;
+        long[] timescales = new long[withAudio ? 2 : 1];
+        init = writeInit(info, withAudio, timescales);
+        video = new Clock(info.timeBaseNum(), info.timeBaseDen(), timescales[VIDEO]);
         annexB = isAnnexB(info.codec(), info.extradata());
         hevc = "hevc".equals(info.codec());
-        if (audio) {
-            audioNum = info.audio().timeBaseNum();
-            audioDen = info.audio().timeBaseDen();
-            audioTimescale = timescales[AUDIO];
+        if (withAudio) {
+            audio = new Clock(info.audio().timeBaseNum(), info.audio().timeBaseDen(), timescales[AUDIO]);
             // libavformat numbers tracks from 1 in stream order
             fragment = new MovieFragment(new int[] {1, 2}, new boolean[] {true, false});
         } else {
-            audioNum = audioDen = audioTimescale = 0;
+            audio = null;
             fragment = new MovieFragment(new int[] {1}, new boolean[] {true});
         }
     }
@@ -112,7 +111,7 @@ final class Fmp4Fragmenter implements AutoCloseable {
     }
 
     boolean carriesAudio() {
-        return audio;
+        return audio != null;
     }
 
     /** HLS carries AAC; any other camera audio is dropped (and reported in the camera status). */
@@ -148,18 +147,14 @@ final class Fmp4Fragmenter implements AutoCloseable {
                 units = AnnexB.withoutHevcParameterSets(data, units);
             }
         }
-        fragment.add(VIDEO, data, units, rescale(dts, videoNum, videoDen, videoTimescale),
-                rescale(pts, videoNum, videoDen, videoTimescale), rescale(duration, videoNum, videoDen, videoTimescale),
-                keyFrame);
+        fragment.add(VIDEO, data, units, video.ticks(dts), video.ticks(pts), video.ticks(duration), keyFrame);
     }
 
     /** Adds one audio packet (timestamps in the camera's audio time base); ignored without audio. */
     void writeAudio(byte[] data, long pts, long dts, long duration) throws IOException {
         ensureOpen();
-        if (audio) {
-            fragment.add(AUDIO, data, null, rescale(dts, audioNum, audioDen, audioTimescale),
-                    rescale(pts, audioNum, audioDen, audioTimescale), rescale(duration, audioNum, audioDen, audioTimescale),
-                    true);
+        if (audio != null) {
+            fragment.add(AUDIO, data, null, audio.ticks(dts), audio.ticks(pts), audio.ticks(duration), true);
         }
     }
 
@@ -180,7 +175,7 @@ final class Fmp4Fragmenter implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            fragment.finish();
+            fragment.discard();
         }
     }
 

@@ -60,6 +60,13 @@ final class MovieFragment {
         tracks[track].add(data, units, dts, pts, duration, sync);
     }
 
+    /** Forgets the samples added since the last {@link #finish()}. */
+    void discard() {
+        for (Track t : tracks) {
+            t.clear();
+        }
+    }
+
     boolean isEmpty() {
         for (Track t : tracks) {
             if (t.count > 0) {
@@ -160,9 +167,12 @@ final class MovieFragment {
             return compositionOffsets ? 16 : 12;
         }
 
+        private int trunSize() {
+            return 8 + 4 + 4 + 4 + count * sampleFields();
+        }
+
         int trafSize() {
-            int trun = 8 + 4 + 4 + 4 + count * sampleFields();
-            return 8 + 16 + 20 + trun;
+            return 8 + 16 + 20 + trunSize();
         }
 
         void writeTraf(ByteBuffer b, int dataOffset) {
@@ -177,7 +187,7 @@ final class MovieFragment {
                     negative |= cts[i] < 0;
                 }
             }
-            b.putInt(8 + 4 + 4 + 4 + count * sampleFields()).put(box("trun"));
+            b.putInt(trunSize()).put(box("trun"));
             b.putInt((negative ? 1 << 24 : 0) | flags).putInt(count).putInt(dataOffset);
             for (int i = 0; i < count; i++) {
                 long duration = i + 1 < count ? dts[i + 1] - dts[i] : lastDuration;

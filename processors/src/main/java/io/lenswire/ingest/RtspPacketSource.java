@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -128,10 +127,7 @@ final class RtspPacketSource implements PacketSource {
                 // no timeout given to the socket: one with a timeout reads in non-blocking mode (see SocketDeadlines)
                 s.connect(new InetSocketAddress(address, target.port()));
             } catch (SocketException e) {
-                if (w.expired()) {
-                    throw new SocketTimeoutException("connect timed out");
-                }
-                throw e;
+                throw w.failure(e, "connect timed out");
             }
             connection = new RtspConnection(s, new RtspAuth(target.user(), target.password()), w);
             handshake(target, deadline);

@@ -267,7 +267,8 @@ class LlHlsSegmenterTest {
                 p.duration(), p.data(), p.receivedNanos());
     }
 
-    private static String run(String... command) throws Exception {
+    /** Runs a command (ffmpeg, ffprobe) to its end; its output, which it must have exited 0 with. */
+    static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -59,8 +59,6 @@ public final class RtspConnection implements AutoCloseable {
     private int start;
     private int end;
     private int cseq;
-    /** While set, no socket read waits past this instant (System.nanoTime()). */
-    private long deadlineNanos;
     private long reads;
 
     /** @param watch the socket's deadline keeper; the connection sets its deadlines, its owner closes it */
@@ -82,7 +80,6 @@ public final class RtspConnection implements AutoCloseable {
      * the camera trickles its bytes; 0: no deadline.
      */
     public void deadline(long nanos) {
-        this.deadlineNanos = nanos;
         watch.until(nanos);
     }
 
@@ -234,17 +231,14 @@ public final class RtspConnection implements AutoCloseable {
             start = 0;
         }
         while (end - start < n) {
-            if (deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0) {
+            if (watch.passed()) {
                 throw new SocketTimeoutException("timed out (no answer)");
             }
             int got;
             try {
                 got = in.read(buf, end, buf.length - end);
             } catch (SocketException e) {
-                if (watch.expired()) {
-                    throw new SocketTimeoutException("timed out (no answer)");
-                }
-                throw e;
+                throw watch.failure(e, "timed out (no answer)");
             }
             reads++;
             if (got < 0) {

@@ -2,6 +2,8 @@ package io.lenswire.ingest.rtsp;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,8 +56,7 @@ public final class SocketDeadlines implements AutoCloseable {
             LockSupport.parkNanos(tickNanos);
             long now = System.nanoTime();
             for (Watch w : watches) {
-                long deadline = w.deadlineNanos;
-                if (deadline != 0 && now - deadline >= 0 && !w.expired) {
+                if (!w.expired && w.passed(now)) {
                     w.expired = true;
                     w.closeSocket();
                 }
@@ -96,6 +97,21 @@ public final class SocketDeadlines implements AutoCloseable {
         /** Whether the deadline passed and the socket was closed for it. */
         public boolean expired() {
             return expired;
+        }
+
+        /** Whether a deadline is set and has been reached (the socket may not be closed yet). */
+        public boolean passed() {
+            return passed(System.nanoTime());
+        }
+
+        private boolean passed(long now) {
+            long deadline = deadlineNanos;
+            return deadline != 0 && now - deadline >= 0;
+        }
+
+        /** What a connect or read that failed with {@code e} reports: a time-out when the deadline closed the socket. */
+        public IOException failure(SocketException e, String timedOut) {
+            return expired ? new SocketTimeoutException(timedOut) : e;
         }
 
         private void closeSocket() {
