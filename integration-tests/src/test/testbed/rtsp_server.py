@@ -3,6 +3,7 @@
 
 Each --mount PATH=KIND serves one live, shared stream:
   h264 / h265      videotestsrc 1280x720 25 fps, key frame every second
+  h264b            h264 with B-frames (2 between references), which reorder frames
   h264aac          h264 plus a live AAC sine tone (48 kHz mono)
   h264pcmu         h264 plus G.711 mu-law audio (8 kHz), which HLS does not carry
   jpegdir:DIR      loops DIR/f_%05d.jpg at one image per second, as 25 fps H.264
@@ -30,6 +31,8 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 X264 = "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=2000"
+X264_BFRAMES = ("x264enc speed-preset=ultrafast key-int-max=25 bitrate=2000 option-string=bframes=2:b-adapt=0"
+                " ! video/x-h264,profile=main")
 X265 = "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=2000"
 PATTERN = "videotestsrc is-live=true pattern={pattern} ! video/x-raw,width=1280,height=720,framerate=25/1 ! "
 
@@ -37,6 +40,9 @@ PATTERN = "videotestsrc is-live=true pattern={pattern} ! video/x-raw,width=1280,
 def launch_line(kind):
     if kind == "h264":
         return "( " + PATTERN.format(pattern="smpte") + X264 + " ! rtph264pay name=pay0 pt=96 config-interval=1 )"
+    if kind == "h264b":
+        return ("( " + PATTERN.format(pattern="smpte") + X264_BFRAMES
+                + " ! rtph264pay name=pay0 pt=96 config-interval=1 )")
     if kind in ("h264aac", "h264pcmu"):
         audio = ("audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1"
                  " ! avenc_aac ! rtpmp4gpay name=pay1 pt=97" if kind == "h264aac" else

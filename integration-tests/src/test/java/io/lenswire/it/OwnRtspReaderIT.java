@@ -19,7 +19,9 @@ import io.lenswire.it.support.Wait;
 /**
  * {@code lenswire.ingest.rtsp-reader=lenswire}: Lenswire's own RTSP client reads H.264 and H.265
  * cameras from GStreamer's RTSP server (with and without Basic auth) into HLS that ffprobe and
- * ffmpeg accept, over one connection; a camera with audio goes to libavformat instead.
+ * ffmpeg accept, over one connection; a camera with audio or B-frames goes to libavformat instead,
+ * before it streams; a camera whose clock goes back (another client of GStreamer's shared stream
+ * seeks it to its start) streams on without reconnecting.
  */
 class OwnRtspReaderIT {
 
@@ -31,7 +33,7 @@ class OwnRtspReaderIT {
 
     @BeforeAll
     static void start() {
-        rtsp = RtspServer.start(null, "/h264=h264", "/h265=h265", "/av=h264aac");
+        rtsp = RtspServer.start(null, "/h264=h264", "/h265=h265", "/av=h264aac", "/shared=h264", "/bframes=h264b");
         secured = RtspServer.start("alice:" + PASSWORD, "/cam=h264");
         app = LenswireProcess.start("own-rtsp", "--lenswire.ingest.rtsp-reader=lenswire");
         api = app.api();
@@ -48,6 +50,11 @@ class OwnRtspReaderIT {
         assertThat(api.addCamera(id, url).status()).isEqualTo(201);
         Wait.until(id + " STREAMING", Duration.ofSeconds(15), () -> api.state(id).equals("STREAMING"));
         return api.camera(id).orElseThrow();
+    }
+
+    /** What the app logged about one camera, line by line. */
+    private static java.util.List<String> logOf(String id) {
+        return app.log().lines().filter(l -> l.contains("camera " + id + ":")).toList();
     }
 
     private static void playsAsHls(String id, String codec) {
@@ -110,5 +117,37 @@ class OwnRtspReaderIT {
                 "camera ownav: streaming h264 1280x720 @ 25.0 fps, read by libavformat");
         Wait.sleep(1000);
         assertThat(rtsp.connectedClients("/av")).as("the first connection was closed before libavformat's").isEqualTo(1);
+    }
+
+    @Test
+    void aCameraWithBFramesIsHandedToLibavformatBeforeItStreams() {
+        JsonNode cam = streaming("ownb", rtsp.url("/bframes"));
+        assertThat(cam.path("codec").asText()).isEqualTo("h264");
+        assertThat(app.log()).contains("camera ownb: read with libavformat from now on",
+                "camera ownb: streaming h264 1280x720 @ 25.0 fps, read by libavformat");
+        assertThat(logOf("ownb")).as("the camera's log").noneMatch(l -> l.contains("RECONNECTING"));
+        playsAsHls("ownb", "h264");
+    }
+
+    @Test
+    void aClientJoiningTheCamerasSharedStreamDoesNotMakeItReconnect() {
+        streaming("joined", rtsp.url("/shared"));
+        // each client's PLAY (Range: npt=0-) seeks GStreamer's shared media to its start, so the
+        // camera's RTP clock goes back for every client already watching
+        for (int i = 0; i < 3; i++) {
+            Media.Result other = Media.run(Duration.ofSeconds(30), "ffprobe", "-v", "error", "-rtsp_transport", "tcp",
+                    "-show_entries", "stream=codec_name", rtsp.url("/shared"));
+            assertThat(other.exitCode()).as(other.output()).isZero();
+        }
+        Wait.until("the clock step seen", Duration.ofSeconds(10),
+                () -> app.log().contains("camera joined: the camera's timestamps went back"));
+        assertThat(logOf("joined")).as("the camera's log").noneMatch(l -> l.contains("RECONNECTING") || l.contains("libavformat"));
+        assertThat(api.state("joined")).isEqualTo("STREAMING");
+        long before = api.camera("joined").orElseThrow().path("packets_received").asLong();
+        Wait.sleep(2000);
+        long after = api.camera("joined").orElseThrow().path("packets_received").asLong();
+        assertThat(after - before).as("frames in 2 s of a 25 fps camera").isBetween(40L, 60L);
+        playsAsHls("joined", "h264");
+        assertThat(api.camera("joined").orElseThrow().path("packets_dropped").asLong()).isZero();
     }
 }

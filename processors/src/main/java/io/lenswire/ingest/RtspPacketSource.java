@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.lenswire.ingest.rtsp.ContinuousTimestamps;
+import io.lenswire.ingest.rtsp.H264Slices;
 import io.lenswire.ingest.rtsp.H264Sps;
 import io.lenswire.ingest.rtsp.H265Sps;
 import io.lenswire.ingest.rtsp.RtpDepacketizer;
@@ -34,6 +36,11 @@ import io.lenswire.ingest.rtsp.UnsupportedStreamException;
  * <p>It takes the common camera stream only: one H.264 or H.265 video track, no audio, no
  * B-frames, no redirect. For anything else {@link #open()} (or, for B-frames found later,
  * {@link #read()}) throws {@link UnsupportedStreamException} and the caller uses libavformat.
+ * B-frames are known from the SPS (H.265 always says; H.264 says in its optional VUI) or else
+ * from the first B picture's slice header, looked for in the first frames before {@code open()}
+ * returns. A timestamp that goes back is not taken for reordering: it is the camera's clock
+ * restarting (an encoder restart, a server seeking a shared stream), and the stream's time goes
+ * on one frame after the last, as players and the HLS segmenter need it to.
  *
  * <p>One owner thread; {@link #abort()} may come from any thread.
  */
@@ -41,6 +48,8 @@ final class RtspPacketSource implements PacketSource {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtspPacketSource.class);
     private static final int CLOCK_RATE = 90_000;
+    /** Frames read before open() returns when the SPS does not say whether B-frames come (I P B: the third). */
+    private static final int REORDER_PROBE_UNITS = 3;
     private static final int H264_CODEC_ID = org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
     private static final int HEVC_CODEC_ID = org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 
@@ -72,7 +81,11 @@ final class RtspPacketSource implements PacketSource {
     /** From the session description; null when the camera sends them only in the stream. */
     private byte[][] parameterSets;
     private double sdpFramerate;
-    private boolean reordered;
+    /** Set at the first B picture of an H.264 stream whose SPS does not say whether it reorders. */
+    private boolean bPictures;
+    /** The SPS does not say whether the stream reorders: look at its slices. */
+    private boolean reorderingUnknown;
+    private final ContinuousTimestamps timestamps = new ContinuousTimestamps(CLOCK_RATE / 25, CLOCK_RATE);
 
     /**
      * @param oversizedDropped  told of every access unit dropped for being over {@code options.maxPacketBytes()}
@@ -224,12 +237,19 @@ final class RtspPacketSource implements PacketSource {
                         if (s.maxNumReorderFrames() > 0) {
                             throw new UnsupportedStreamException("the stream may reorder frames (B-frames)");
                         }
+                        reorderingUnknown = s.maxNumReorderFrames() < 0;
+                        if (reorderingUnknown && ready.stream().anyMatch(u -> !u.keyFrame() && H264Slices.isBPicture(u.data()))) {
+                            throw new UnsupportedStreamException("the camera sends frames out of order (B-frames)");
+                        }
                         size = new int[] {s.width(), s.height()};
                         if (s.fps() > 0) {
                             fps = s.fps();
                         }
                     } else {
                         H265Sps.Info s = H265Sps.parse(sps);
+                        if (H265Sps.maxNumReorderPics(sps) > 0) {
+                            throw new UnsupportedStreamException("the stream may reorder frames (B-frames)");
+                        }
                         size = new int[] {s.width(), s.height()};
                     }
                 } catch (IllegalArgumentException e) {
@@ -240,7 +260,9 @@ final class RtspPacketSource implements PacketSource {
                 long delta = lastTimestamp - ready.peekFirst().timestamp();
                 fps = delta > 0 ? (double) CLOCK_RATE * (ready.size() - 1) / delta : 0;
             }
-            if (size != null && (fps > 0 || ready.size() >= 2)) {
+            // a stream that may have B-frames shows the first within a few frames (I P B ...)
+            boolean reorderingKnown = !reorderingUnknown || ready.size() >= REORDER_PROBE_UNITS;
+            if (size != null && (fps > 0 || ready.size() >= 2) && reorderingKnown) {
                 String codecName = codec == RtpDepacketizer.Codec.H264 ? "h264" : "hevc";
                 int codecId = codec == RtpDepacketizer.Codec.H264 ? H264_CODEC_ID : HEVC_CODEC_ID;
                 return new StreamInfo(generation, 0, codecName, codecId, size[0], size[1], fps, 1, CLOCK_RATE,
@@ -334,7 +356,7 @@ final class RtspPacketSource implements PacketSource {
             connection.send(keepAliveMethod, keepAliveUrl, Map.of("Session", session));
         }
         connection.next(this::frame);
-        if (reordered) {
+        if (bPictures) {
             throw new UnsupportedStreamException("the camera sends frames out of order (B-frames)");
         }
         long dropped = depacketizer.oversizedDropped();
@@ -357,16 +379,21 @@ final class RtspPacketSource implements PacketSource {
     }
 
     private void unit(RtpDepacketizer.AccessUnit unit) {
-        if (lastTimestamp != Long.MIN_VALUE && unit.timestamp() < lastTimestamp) {
-            reordered = true;
+        if (bPictures || reorderingUnknown && !unit.keyFrame() && H264Slices.isBPicture(unit.data())) {
+            bPictures = true;
+            return;
+        }
+        long backSteps = timestamps.backSteps();
+        long timestamp = timestamps.next(unit.timestamp());
+        if (backSteps == 0 && timestamps.backSteps() == 1) {
+            // once per connection: a camera whose clock keeps jumping would flood the log
+            LOG.info("camera {}: the camera's timestamps went back; the stream's time goes on from the last frame", cameraId);
         }
         if (firstTimestamp == Long.MIN_VALUE) {
-            firstTimestamp = unit.timestamp();
+            firstTimestamp = timestamp;
         }
-        lastTimestamp = Math.max(lastTimestamp, unit.timestamp());
-        if (!reordered) {
-            ready.addLast(unit);
-        }
+        lastTimestamp = timestamp;
+        ready.addLast(timestamps.shifted() ? new RtpDepacketizer.AccessUnit(unit.data(), timestamp, unit.keyFrame()) : unit);
     }
 
     @Override

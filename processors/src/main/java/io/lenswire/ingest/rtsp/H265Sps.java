@@ -1,8 +1,9 @@
 package io.lenswire.ingest.rtsp;
 
 /**
- * The picture size of an H.265 stream, read from its sequence parameter set (ITU-T H.265
- * 7.3.2.2.1) without a decoder. The SPS is read only as far as the conformance window: the size
+ * The picture size of an H.265 stream, and whether it reorders pictures, read from its sequence
+ * parameter set (ITU-T H.265 7.3.2.2.1) without a decoder. The SPS is read only as far as the
+ * conformance window for the size, and to the sub-layer ordering info for the reordering: that
  * is all the ingest needs, and what follows (short-term reference picture sets before the VUI)
  * is a lot of syntax to walk for nothing.
  *
@@ -22,6 +23,10 @@ public final class H265Sps {
     /** profile_tier_level: the general (or one sub-layer's) profile part, 2 + 1 + 5 + 32 + 4 + 43 + 1 bits. */
     private static final int PROFILE_BITS = 88;
     private static final int LEVEL_BITS = 8;
+    private static final int MAX_BIT_DEPTH_MINUS8 = 8;
+    private static final int MAX_LOG2_POC_LSB_MINUS4 = 12;
+    /** MaxDpbSize (A.4.2): sps_max_dec_pic_buffering_minus1 is below it. */
+    private static final int MAX_DPB_SIZE = 16;
 
     private H265Sps() {
     }
@@ -39,7 +44,40 @@ public final class H265Sps {
         }
     }
 
+    /**
+     * {@code sps_max_num_reorder_pics} of the highest sub-layer (7.3.2.2.1): how many pictures
+     * may come before one in decoding order and after it in output order. Unlike H.264's, this
+     * field is not optional: 0 means the stream never reorders.
+     */
+    public static int maxNumReorderPics(byte[] nal) {
+        try {
+            RbspReader r = new RbspReader(nal, 0, nal.length);
+            int maxSubLayersMinus1 = readThroughConformanceWindow(r).maxSubLayersMinus1();
+            r.readUe("bit_depth_luma_minus8", MAX_BIT_DEPTH_MINUS8);
+            r.readUe("bit_depth_chroma_minus8", MAX_BIT_DEPTH_MINUS8);
+            r.readUe("log2_max_pic_order_cnt_lsb_minus4", MAX_LOG2_POC_LSB_MINUS4);
+            boolean everySubLayer = r.readFlag(); // sps_sub_layer_ordering_info_present_flag
+            int reorder = 0;
+            for (int i = everySubLayer ? 0 : maxSubLayersMinus1; i <= maxSubLayersMinus1; i++) {
+                int buffering = r.readUe("sps_max_dec_pic_buffering_minus1", MAX_DPB_SIZE - 1);
+                reorder = r.readUe("sps_max_num_reorder_pics", buffering);
+                r.skipUe(); // sps_max_latency_increase_plus1
+            }
+            return reorder;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid H.265 SPS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SPS read as far as the size, and the sub-layer count the fields after it need. */
+    private record Start(Info size, int maxSubLayersMinus1) {
+    }
+
     private static Info read(RbspReader r) {
+        return readThroughConformanceWindow(r).size();
+    }
+
+    private static Start readThroughConformanceWindow(RbspReader r) {
         if (r.readBit() != 0) {
             throw new IllegalArgumentException("forbidden_zero_bit is set");
         }
@@ -81,7 +119,7 @@ public final class H265Sps {
         }
         checkDimension("width", width);
         checkDimension("height", height);
-        return new Info((int) width, (int) height);
+        return new Start(new Info((int) width, (int) height), maxSubLayersMinus1);
     }
 
     /** 7.3.3 with profilePresentFlag = 1. */

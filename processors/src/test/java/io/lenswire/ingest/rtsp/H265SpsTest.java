@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -158,6 +159,33 @@ class H265SpsTest {
         byte[] rbsp = HexFormat.of().parseHex("4201" + "01" + "01" + "60000000" + "900000000000" + "5d"
                 + v.hex().substring(escapedPtl.length()));
         assertThat(H265Sps.parse(rbsp)).isEqualTo(H265Sps.parse(v.bytes())).isEqualTo(new H265Sps.Info(1280, 720));
+    }
+
+    @Test
+    void readsWhetherTheStreamReordersPictures() {
+        // x265's default: B-frames, sps_max_num_reorder_pics 2 (trace_headers)
+        assertThat(H265Sps.maxNumReorderPics(vectors().get(0).bytes())).isEqualTo(2);
+        // ffmpeg -f lavfi -i testsrc2=size=1280x720:rate=25 -t 1 -c:v libx265 -x265-params log-level=error:bframes=0 -f hevc out.hevc
+        byte[] noBFrames = HexFormat.of().parseHex("42010101600000030090000003000003005da00280802d16592a4932bc05a02000000300200000030321");
+        assertThat(H265Sps.parse(noBFrames)).isEqualTo(new H265Sps.Info(1280, 720));
+        assertThat(H265Sps.maxNumReorderPics(noBFrames)).isZero();
+        // the temporal sub-layers vector lists the ordering info of both sub-layers; the highest one counts
+        assertThat(H265Sps.maxNumReorderPics(vectors().get(6).bytes())).isEqualTo(2);
+        // cut anywhere before the ordering info ends: an invalid SPS, never "no reordering"
+        byte[] reorders = vectors().get(0).bytes();
+        int refused = 0;
+        for (int length = 0; length < reorders.length; length++) {
+            byte[] cut = Arrays.copyOf(reorders, length);
+            Throwable thrown = catchThrowable(() -> H265Sps.maxNumReorderPics(cut));
+            if (thrown == null) {
+                assertThat(H265Sps.maxNumReorderPics(cut)).as("length %d", length).isEqualTo(2);
+            } else {
+                assertThat(thrown).as("length %d", length).isExactlyInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("invalid H.265 SPS: ");
+                refused++;
+            }
+        }
+        assertThat(refused).as("cuts inside the fields read").isGreaterThan(15);
     }
 
     @Test
