@@ -70,10 +70,10 @@ class EventsEndToEndIT {
         receiver = ScriptedReceiver.start(0, r -> 200);
 
         // the shipped example, loaded from a directory of the user's as the docs say
-        Path routes = Files.createTempDirectory("lenswire-user-routes-");
+        Path routes = TestPaths.scratch("lenswire-user-routes-");
         Files.copy(Path.of("..", "docs", "examples", "recognized-names.yaml"), routes.resolve("recognized-names.yaml"),
                 StandardCopyOption.REPLACE_EXISTING);
-        Path out = Files.createTempDirectory("lenswire-events-out-");
+        Path out = TestPaths.scratch("lenswire-events-out-");
         namesFile = out.resolve("recognized-names.txt");
 
         app = LenswireProcess.start("events-e2e",

@@ -42,6 +42,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lenswire.it.support.Api;
 import io.lenswire.it.support.LenswireProcess;
 import io.lenswire.it.support.RawHttp;
+import io.lenswire.it.support.TestPaths;
 import io.lenswire.it.support.Wait;
 
 /**
@@ -135,7 +136,7 @@ class HostileHttpIT {
 
     @BeforeAll
     static void start() throws IOException {
-        tomcatDir = Files.createTempDirectory("lenswire-it-hostile-tomcat-");
+        tomcatDir = TestPaths.scratch("lenswire-it-hostile-tomcat-");
         app = LenswireProcess.start("hostile",
                 // the servlet temp dir where uploads are spooled, where this test can count files
                 "--server.tomcat.basedir=" + tomcatDir,

@@ -293,7 +293,7 @@ class HostileInputIT {
 
     /** The jar with these -D flags; it must exit by itself within 120 s (killed otherwise, failing the test). */
     private static Started startExpectingExit(String name, String... jvmArgs) throws Exception {
-        Path dataDir = Files.createTempDirectory("lenswire-it-" + name + "-");
+        Path dataDir = TestPaths.scratch("lenswire-it-" + name + "-");
         Path log = TestPaths.target().resolve("lenswire-" + name + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(List.of(jvmArgs));

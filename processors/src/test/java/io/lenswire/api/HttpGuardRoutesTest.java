@@ -6,7 +6,6 @@ import static org.mockito.Mockito.when;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.lenswire.camera.Camera;
 import io.lenswire.camera.CameraService;
+import io.lenswire.testing.ScratchDirs;
 
 /**
  * {@link RequestGuardFilter} in the real HTTP stack (Tomcat's own path decoding and normalization,
@@ -57,11 +57,7 @@ class HttpGuardRoutesTest {
     }
 
     private static Path tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ScratchDirs.create(prefix);
     }
 
     @MockitoBean

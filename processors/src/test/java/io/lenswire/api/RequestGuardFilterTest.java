@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,6 +14,7 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +35,9 @@ import io.lenswire.config.LenswireProperties;
 class RequestGuardFilterTest {
 
     private static final String KEY = "guard-test-key";
+    /** Shared by every filter the tests make, and removed after them. */
+    @TempDir
+    static Path dataDir;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSION = "AAAAAAAAAAAAAAAAAAAAAA";
 
@@ -41,20 +45,12 @@ class RequestGuardFilterTest {
 
     private static RequestGuardFilter filter(boolean publicActuator) {
         LenswireProperties properties = new LenswireProperties();
-        properties.setDataDir(tempDir());
+        properties.setDataDir(dataDir);
         properties.getSecurity().setApiKeys(List.of(KEY));
         HttpGuardProperties http = new HttpGuardProperties();
         http.setPublicActuator(publicActuator);
         try {
             return new RequestGuardFilter(JSON, new ApiKeys(properties), http, DataSize.ofMegabytes(64));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static java.nio.file.Path tempDir() {
-        try {
-            return Files.createTempDirectory("guard-test");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

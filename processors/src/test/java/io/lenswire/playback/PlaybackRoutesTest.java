@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.lenswire.camera.Camera;
 import io.lenswire.camera.CameraService;
+import io.lenswire.testing.ScratchDirs;
 
 /**
  * The playback routes through the real HTTP stack (Tomcat, platform-http, routes/*.yaml), with the
@@ -55,11 +55,7 @@ class PlaybackRoutesTest {
     }
 
     private static String tempDir() {
-        try {
-            return Files.createTempDirectory("lenswire-playback-routes").toString();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ScratchDirs.create("lenswire-playback-routes").toString();
     }
 
     @TestConfiguration

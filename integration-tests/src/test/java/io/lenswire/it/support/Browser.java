@@ -1,7 +1,6 @@
 package io.lenswire.it.support;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Level;
 
@@ -21,7 +20,7 @@ public final class Browser {
     }
 
     public static ChromeDriver start() throws IOException {
-        Path profile = Files.createTempDirectory("lenswire-chromium-");
+        Path profile = TestPaths.scratch("lenswire-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

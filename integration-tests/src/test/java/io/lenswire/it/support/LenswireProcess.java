@@ -28,7 +28,7 @@ public final class LenswireProcess implements AutoCloseable {
     private LenswireProcess(Path jar, String name, List<String> extraArgs) throws IOException {
         this.jar = jar;
         this.port = Ports.free();
-        this.dataDir = Files.createTempDirectory("lenswire-it-" + name + "-");
+        this.dataDir = TestPaths.scratch("lenswire-it-" + name + "-");
         this.log = TestPaths.target().resolve("lenswire-" + name + "-" + port + ".log");
         this.extraArgs = extraArgs;
         this.api = new Api("http://127.0.0.1:" + port, API_KEY);
@@ -85,6 +85,11 @@ public final class LenswireProcess implements AutoCloseable {
         // a repeated flag would be joined with a comma by Spring, so only when the test sets none
         if (Files.isDirectory(models) && extraArgs.stream().noneMatch(a -> a.startsWith("--lenswire.analytics.models-dir="))) {
             command.add("--lenswire.analytics.models-dir=" + models);
+        }
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--server.tomcat.basedir="))) {
+            // Tomcat's work dir beside the data dir (not in it: tests walk that), not left in the
+            // system's temporary directory
+            command.add("--server.tomcat.basedir=" + dataDir.resolveSibling(dataDir.getFileName() + "-tomcat"));
         }
         extraArgs.stream().filter(a -> !isJvmOption(a)).forEach(command::add);
         ProcessBuilder builder = new ProcessBuilder(command);

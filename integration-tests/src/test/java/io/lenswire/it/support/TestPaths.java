@@ -1,5 +1,7 @@
 package io.lenswire.it.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,5 +34,19 @@ public final class TestPaths {
 
     public static Path target() {
         return Path.of("target").toAbsolutePath();
+    }
+
+    /**
+     * A new directory for one test's files (a server's data dir, a browser profile), under
+     * {@code target/tmp}: kept after the run for a look at what a failed test left, and gone
+     * with the build's output instead of piling up in the system's temporary directory.
+     */
+    public static Path scratch(String prefix) {
+        try {
+            Path parent = Files.createDirectories(target().resolve("tmp"));
+            return Files.createTempDirectory(parent, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
