@@ -167,20 +167,27 @@ class Window:
         self.seconds = seconds
         self.extra_pids = list(extra_pids)  # CPU only, e.g. the RTSP server both sides share
 
-    def run(self, threads=None, on_start=None, on_end=None):
+    def run(self, threads=None, on_start=None, on_end=None, settle=0.0):
         """Measures; `threads` (a ThreadGroups) adds "threads_cpu_pct"; on_start/on_end are
-        called at the window's edges and their results returned as "start"/"end"."""
+        called just outside the window's edges (on_start, then `settle` seconds, then the window;
+        on_end right after it) and their results returned as "start"/"end". Outside, because
+        what they ask of the measured process (a metrics scrape, playlist reads) is the
+        benchmark's own work, and the JIT compiles what a scrape ran in the seconds after it:
+        `settle` keeps that out of the window too."""
+        start_info = on_start() if on_start else None
+        if settle > 0:
+            time.sleep(settle)
         if threads is not None:
             threads.begin()
         cpu0 = {p: cpu_seconds(p) for p in self.pids + self.extra_pids}
         sys0 = system_busy()
         t0 = time.monotonic()
-        start_info = on_start() if on_start else None
         rss, pss = self._sample_memory(t0 + self.seconds)
-        end_info = on_end() if on_end else None
         t1 = time.monotonic()
         cpu1 = {p: cpu_seconds(p) for p in self.pids + self.extra_pids}
         sys1 = system_busy()
+        threads_pct = threads.end(t1 - t0) if threads is not None else None
+        end_info = on_end() if on_end else None
         wall = t1 - t0
         busy = (sys1[0] - sys0[0]) / max(1, sys1[1] - sys0[1]) * 100 * os.cpu_count()
         result = {
@@ -196,8 +203,8 @@ class Window:
             "start": start_info,
             "end": end_info,
         }
-        if threads is not None:
-            result["threads_cpu_pct"] = threads.end(wall)
+        if threads_pct is not None:
+            result["threads_cpu_pct"] = threads_pct
         return result
 
     def _sample_memory(self, deadline):

@@ -27,8 +27,11 @@ cpu    For every round, every N (default 1, 10, 25; 50 and 100 work too) and eve
        live) and "steady" (issue 12's outside method, like standard players: after its first
        playlist, every session's playlist and its newest segment are fetched every 2 s by this
        program through the warm-up and the window; --steady-warmup 180 s; the ffmpeg side's
-       playlists and newest segments are read from disk on the same schedule). Both methods
-       also scrape GET /actuator/prometheus (with the API key) at the window's edges: the
+       playlists and newest segments are read from disk on the same schedule; --player-connections
+       new (default) opens an HTTP connection per request, reuse keeps one per player thread, as
+       players do). Both methods also scrape GET /actuator/prometheus (with the API key) just
+       outside the window's edges (the start edge 5 s before the window, so that neither the
+       scrape nor what the JIT compiles after it counts in the window): the
        hand-off timer lenswire_ingest_handoff_delay_seconds (mean = delta sum / delta count over
        the window, max = its _max at the end; "n/a" when the app has no such timer) and
        lenswire_branch_dropped_packets_total (must stay 0). Lenswire's CPU is also split by
@@ -64,6 +67,7 @@ a round (same machine state) and their median reported.
 """
 import argparse
 import heapq
+import http.client
 import json
 import math
 import os
@@ -90,6 +94,7 @@ from benchlib import (REPO, JavaThreadGroups, Lenswire, RtspServer, Window, add_
 
 SEGMENT_S = 1  # Lenswire's default segment-duration, and ffmpeg's -hls_time unless --hls-time
 METHODS = ("quick", "steady")
+EDGE_SETTLE_S = 5.0  # between the window's start edge (a metrics scrape, playlist reads) and the window
 POLL_PERIOD = 2.0  # a player reloads a live playlist about once per target duration
 
 
@@ -207,16 +212,39 @@ class Players:
                 "poll_ms_max": round(lat[-1] * 1000, 1)}
 
 
-def lenswire_fetcher(lw, hls_urls):
-    """fetch(i, first) for Players: GET the session's playlist and its newest segment over HTTP."""
+def lenswire_fetcher(lw, hls_urls, reuse):
+    """fetch(i, first) for Players: GET the session's playlist and its newest segment over HTTP,
+    on a new connection per request, or (reuse) on one kept-alive connection per player thread,
+    as HLS players (browsers, hls.js, ffmpeg) keep theirs."""
+    local = threading.local()
+
+    def get_reused(path):
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", lw.port, timeout=10)
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            body = r.read()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            local.conn = None
+            raise
+        return r.status, body
+
     def get(path):
-        code, body = lw.request("GET", path, api_key=False, timeout=10)
+        if reuse:
+            code, body = get_reused(path)
+        else:
+            code, body = lw.request("GET", path, api_key=False, timeout=10)
         if code != 200:
             raise RuntimeError("GET %s answered %s" % (path.split("?")[0], code))
         return body
 
     def fetch(i, first):
         playlist = get(hls_urls[i])
+        if isinstance(playlist, bytes):  # a reused connection's raw body
+            playlist = playlist.decode()
         init, newest = newest_segment(playlist)
         size = len(playlist)
         base = "http://x" + hls_urls[i]
@@ -426,7 +454,7 @@ def run_lenswire(args, clip, n, workdir, method):
         if failing:
             log("  HLS output failures while starting (%d log lines), first: %s" % (len(failing), failing[0]))
         if method == "steady":
-            players = Players(n, lenswire_fetcher(lw, urls)).start()
+            players = Players(n, lenswire_fetcher(lw, urls, args.player_connections == "reuse")).start()
         # one scrape before the warm-up: the window's own scrapes at its edges then run code the
         # JIT has seen (in a steady run of 2026-11-30, ~150 of the window's 220 compilations came
         # right after its two scrapes: Prometheus exposition, Micrometer, Tomcat)
@@ -441,7 +469,7 @@ def run_lenswire(args, clip, n, workdir, method):
                     "load1": os.getloadavg()[0], "polls": players.mark() if players else None}
 
         window = Window([lw.proc.pid], args.window, extra_pids=[server.pid()]).run(
-            threads=GroupedThreads(lw.proc.pid, args.jcmd), on_start=edge, on_end=edge)
+            threads=GroupedThreads(lw.proc.pid, args.jcmd), on_start=edge, on_end=edge, settle=EDGE_SETTLE_S)
         start_edge, end_edge = window.pop("start"), window.pop("end")
         nmt = native_memory(lw.proc.pid, args.jcmd) if any("NativeMemoryTracking" in o for o in args.java_opt) else None
         rss_end_kb = status_kb(lw.proc.pid, "VmRSS")
@@ -530,7 +558,7 @@ def run_ffmpeg(args, clip, n, workdir, method):
                     "polls": players.mark() if players else None}
 
         window = Window([p.pid for p in procs], args.window, extra_pids=[server.pid()]).run(
-            on_start=edge, on_end=edge)
+            on_start=edge, on_end=edge, settle=EDGE_SETTLE_S)
         start_edge, end_edge = window.pop("start"), window.pop("end")
         made = segments_made(start_edge["positions"], end_edge["positions"])
         window["load1_start"], window["load1_end"] = start_edge["load1"], end_edge["load1"]
@@ -886,6 +914,10 @@ def parse_args():
                              "--steady-warmup) or both, each round and N (default quick)")
     parser.add_argument("--steady-warmup", type=float, default=180,
                         help="seconds of polled warm-up before the window (method steady, default 180)")
+    parser.add_argument("--player-connections", default="new", choices=("new", "reuse"),
+                        help="method steady: a new HTTP connection per request (the default, as the issue's"
+                             " outside measurement), or one kept-alive connection per player thread, as players"
+                             " keep theirs")
     parser.add_argument("--hls-time", type=float, default=SEGMENT_S,
                         help="the ffmpeg reference's -hls_time in seconds (default 1, as Lenswire's segments;"
                              " it was 2 before issue 13)")

@@ -52,6 +52,8 @@ public class HlsWaitFilter extends OncePerRequestFilter {
     private final HlsProperties settings;
     private final CameraStatusRegistry statuses;
     private final LiveHlsResponder responder;
+    /** How long a blocking reload or a preload-hinted part is held. */
+    private final Duration reloadWait;
 
     public HlsWaitFilter(HlsAccess access, HlsMuxers muxers, HlsProperties settings, CameraStatusRegistry statuses,
                          LiveHlsResponder responder) {
@@ -60,6 +62,8 @@ public class HlsWaitFilter extends OncePerRequestFilter {
         this.settings = settings;
         this.statuses = statuses;
         this.responder = responder;
+        // RFC 8216bis: 3 target durations (computed once: Duration.multipliedBy goes through BigDecimal)
+        this.reloadWait = settings.getSegmentDuration().multipliedBy(3);
     }
 
     /** What a request waits for: part {@code part} of segment {@code msn} (-1: the whole segment). */
@@ -124,7 +128,7 @@ public class HlsWaitFilter extends OncePerRequestFilter {
 
     /** What the request is for, or null when it asks for nothing worth waiting for (the route answers it). */
     private Wanted wanted(HttpServletRequest request, String name, String cameraId) {
-        Duration reload = settings.getSegmentDuration().multipliedBy(3); // RFC 8216bis: 3 target durations
+        Duration reload = reloadWait;
         if (!name.equals(LiveHlsResponder.PLAYLIST)) {
             return SegmentNames.part(name).map(p -> new Wanted(p.msn(), p.index(), reload)).orElse(null);
         }

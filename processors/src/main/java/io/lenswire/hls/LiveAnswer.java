@@ -1,6 +1,7 @@
 package io.lenswire.hls;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,7 +10,29 @@ import java.util.Optional;
  * answered (content type, caching, bytes). Both answerers use it: {@link LiveHlsResponder} on the
  * hot path, {@link HlsEndpoints} in the route for everything else; refusals are the route's alone.
  */
-record LiveAnswer(String contentType, String cacheControl, byte[] body) {
+record LiveAnswer(String contentType, String cacheControl, List<byte[]> chunks) {
+
+    /** The bytes as one array: the chunk itself when there is one, else their concatenation. */
+    byte[] body() {
+        if (chunks.size() == 1) {
+            return chunks.get(0);
+        }
+        byte[] out = new byte[length()];
+        int at = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, out, at, c.length);
+            at += c.length;
+        }
+        return out;
+    }
+
+    int length() {
+        int length = 0;
+        for (byte[] c : chunks) {
+            length = Math.addExact(length, c.length);
+        }
+        return length;
+    }
 
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     /** The playlist decides what is current, so it is never stored. */
@@ -32,7 +55,7 @@ record LiveAnswer(String contentType, String cacheControl, byte[] body) {
             return Optional.empty();
         }
         return window.playlist(tokenQuery)
-                .map(text -> new LiveAnswer(PLAYLIST_TYPE, PLAYLIST_CACHE, text.getBytes(StandardCharsets.UTF_8)));
+                .map(text -> new LiveAnswer(PLAYLIST_TYPE, PLAYLIST_CACHE, List.of(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     /**
@@ -51,13 +74,16 @@ record LiveAnswer(String contentType, String cacheControl, byte[] body) {
         return Long.parseLong(value);
     }
 
-    /** An init section, part or segment by the name the playlist gives it; empty when there is none (yet, or any more). */
+    /**
+     * An init section, part or segment by the name the playlist gives it; empty when there is none
+     * (yet, or any more). A segment is its parts as they are in the window (no copy into one array).
+     */
     static Optional<LiveAnswer> file(LiveWindow window, String name) {
         SegmentNames.Kind kind = SegmentNames.kind(name);
-        Optional<byte[]> bytes = switch (kind) {
-            case INIT -> window.init(SegmentNames.initIndex(name));
-            case PART -> SegmentNames.part(name).flatMap(p -> window.part(p.msn(), p.index()));
-            case MEDIA -> window.segment(SegmentNames.number(name));
+        Optional<List<byte[]>> bytes = switch (kind) {
+            case INIT -> window.init(SegmentNames.initIndex(name)).map(List::of);
+            case PART -> SegmentNames.part(name).flatMap(p -> window.part(p.msn(), p.index())).map(List::of);
+            case MEDIA -> window.segmentParts(SegmentNames.number(name));
             case UNKNOWN -> Optional.empty();
         };
         String type = kind == SegmentNames.Kind.INIT ? "video/mp4" : "video/iso.segment";

@@ -9,6 +9,7 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 import io.lenswire.camera.CameraService;
 import io.lenswire.playback.HlsAccess;
 import io.lenswire.playback.Session;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -73,8 +74,11 @@ public class LiveHlsResponder {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(a.contentType());
         response.setHeader("Cache-Control", a.cacheControl());
-        response.setContentLength(a.body().length);
-        response.getOutputStream().write(a.body());
+        response.setContentLength(a.length());
+        ServletOutputStream out = response.getOutputStream();
+        for (byte[] chunk : a.chunks()) {
+            out.write(chunk);
+        }
         return true;
     }
 

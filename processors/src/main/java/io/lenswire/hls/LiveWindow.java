@@ -466,26 +466,41 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
 
     /** A complete segment's bytes (its parts in order), empty while it is open or once dropped. */
     public Optional<byte[]> segment(long msn) {
-        List<LivePart> parts;
-        int size;
+        return segmentParts(msn).map(parts -> {
+            int size = 0;
+            for (byte[] p : parts) {
+                size = Math.addExact(size, p.length);
+            }
+            byte[] out = new byte[size];
+            int at = 0;
+            for (byte[] p : parts) {
+                System.arraycopy(p, 0, out, at, p.length);
+                at += p.length;
+            }
+            return out;
+        });
+    }
+
+    /**
+     * A complete segment's parts in order, whose concatenation is {@link #segment}: for a writer
+     * that sends them one after the other instead of copying a whole segment into one array first.
+     * The arrays are the window's own (parts never change once added): never write into them.
+     */
+    public Optional<List<byte[]>> segmentParts(long msn) {
         lock.readLock().lock();
         try {
             LiveSegment segment = find(msn);
             if (segment == null || !segment.isComplete()) {
                 return Optional.empty();
             }
-            parts = List.copyOf(segment.parts());
-            size = Math.toIntExact(segment.bytes());
+            List<byte[]> parts = new ArrayList<>(segment.parts().size());
+            for (LivePart p : segment.parts()) {
+                parts.add(p.bytes());
+            }
+            return Optional.of(parts);
         } finally {
             lock.readLock().unlock();
         }
-        byte[] out = new byte[size];
-        int at = 0;
-        for (LivePart p : parts) {
-            System.arraycopy(p.bytes(), 0, out, at, p.bytes().length);
-            at += p.bytes().length;
-        }
-        return Optional.of(out);
     }
 
     private LiveSegment find(long msn) {

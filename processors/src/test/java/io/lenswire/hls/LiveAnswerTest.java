@@ -66,7 +66,12 @@ class LiveAnswerTest {
             assertThat(part.contentType()).isEqualTo("video/iso.segment");
             assertThat(part.cacheControl()).isEqualTo("private, max-age=60");
             assertThat(part.body()).containsExactly(2);
-            assertThat(LiveAnswer.file(w, "seg_000000.m4s").orElseThrow().body()).containsExactly(0, 1);
+            LiveAnswer segment = LiveAnswer.file(w, "seg_000000.m4s").orElseThrow();
+            assertThat(segment.body()).containsExactly(0, 1).isEqualTo(w.segment(0).orElseThrow());
+            // written part after part, without a copy into one array first
+            assertThat(segment.chunks()).hasSize(2);
+            assertThat(segment.chunks().get(1)).isSameAs(w.part(0, 1).orElseThrow());
+            assertThat(segment.length()).isEqualTo(2);
             assertThat(LiveAnswer.file(w, "seg_000001.m4s")).as("open").isEmpty();
             assertThat(LiveAnswer.file(w, "part_000001_1.m4s")).as("not cut yet").isEmpty();
             assertThat(LiveAnswer.file(w, "init_1.mp4")).isEmpty();
