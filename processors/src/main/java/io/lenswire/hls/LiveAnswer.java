@@ -14,16 +14,7 @@ record LiveAnswer(String contentType, String cacheControl, List<byte[]> chunks) 
 
     /** The bytes as one array: the chunk itself when there is one, else their concatenation. */
     byte[] body() {
-        if (chunks.size() == 1) {
-            return chunks.get(0);
-        }
-        byte[] out = new byte[length()];
-        int at = 0;
-        for (byte[] c : chunks) {
-            System.arraycopy(c, 0, out, at, c.length);
-            at += c.length;
-        }
-        return out;
+        return chunks.size() == 1 ? chunks.get(0) : LiveWindow.join(chunks);
     }
 
     int length() {

@@ -466,19 +466,22 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
 
     /** A complete segment's bytes (its parts in order), empty while it is open or once dropped. */
     public Optional<byte[]> segment(long msn) {
-        return segmentParts(msn).map(parts -> {
-            int size = 0;
-            for (byte[] p : parts) {
-                size = Math.addExact(size, p.length);
-            }
-            byte[] out = new byte[size];
-            int at = 0;
-            for (byte[] p : parts) {
-                System.arraycopy(p, 0, out, at, p.length);
-                at += p.length;
-            }
-            return out;
-        });
+        return segmentParts(msn).map(LiveWindow::join);
+    }
+
+    /** The chunks one after another in one new array. */
+    static byte[] join(List<byte[]> chunks) {
+        int size = 0;
+        for (byte[] c : chunks) {
+            size = Math.addExact(size, c.length);
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, out, at, c.length);
+            at += c.length;
+        }
+        return out;
     }
 
     /**

@@ -238,7 +238,7 @@ final class RtspPacketSource implements PacketSource {
                             throw new UnsupportedStreamException("the stream may reorder frames (B-frames)");
                         }
                         reorderingUnknown = s.maxNumReorderFrames() < 0;
-                        if (reorderingUnknown && ready.stream().anyMatch(u -> !u.keyFrame() && H264Slices.isBPicture(u.data()))) {
+                        if (reorderingUnknown && ready.stream().anyMatch(RtspPacketSource::isBPicture)) {
                             throw new UnsupportedStreamException("the camera sends frames out of order (B-frames)");
                         }
                         size = new int[] {s.width(), s.height()};
@@ -378,8 +378,12 @@ final class RtspPacketSource implements PacketSource {
         }
     }
 
+    private static boolean isBPicture(RtpDepacketizer.AccessUnit unit) {
+        return !unit.keyFrame() && H264Slices.isBPicture(unit.data());
+    }
+
     private void unit(RtpDepacketizer.AccessUnit unit) {
-        if (bPictures || reorderingUnknown && !unit.keyFrame() && H264Slices.isBPicture(unit.data())) {
+        if (bPictures || reorderingUnknown && isBPicture(unit)) {
             bPictures = true;
             return;
         }
