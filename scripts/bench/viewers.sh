@@ -5,5 +5,6 @@
 # fetching it (as hls.js's low-latency mode): answer lag behind the part's first answer
 # p50/p95/p99, request -> answer, the server's thread count, errors.
 # Arguments go to the program, e.g. --viewers 500 --seconds 60 (--sessions 5 to share sessions),
-# --mode ll --viewers 500 --seconds 60.
+# --mode ll --viewers 500 --seconds 60 (--client nio: all viewers on one selector thread, a
+# client that leaves the server more of the machine than a thread per viewer).
 exec "$(dirname "$0")/java-bench.sh" 1g io.lenswire.bench.ViewersBench -- "$@"

@@ -74,6 +74,9 @@ import io.lenswire.it.support.Wait;
  * {@code --viewers N} (500), {@code --seconds S} (60, after {@code --warmup S}, 10),
  * {@code --sessions K} (0 = one per
  * viewer), {@code --clients C} (HttpClient instances the viewers are spread over, 4),
+ * {@code --client threads|nio} (ll mode: a thread per viewer over those HttpClients, the default,
+ * or all viewers on one selector thread, {@link NioLowLatencyViewers}, which costs the shared
+ * machine far less),
  * {@code --clip FILE} (reuse a clip instead of making one), {@code --arg A} (extra Lenswire argument,
  * repeatable).
  */
@@ -82,7 +85,7 @@ public final class ViewersBench {
     private static final String SECRET = "viewers-bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
     private static final Pattern TARGET = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
     private static final Pattern PART_TARGET = Pattern.compile("#EXT-X-PART-INF:PART-TARGET=([0-9.]+)");
-    private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)\\.m4s");
+    static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)\\.m4s");
 
     private ViewersBench() {
     }
@@ -122,6 +125,7 @@ public final class ViewersBench {
         int seconds = 60;
         int sessionsWanted = 0;
         int clients = 4;
+        String client = "threads";
         int warmup = 10;
         String mode = "segments";
         Path clip = null;
@@ -133,6 +137,7 @@ public final class ViewersBench {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--sessions" -> sessionsWanted = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--client" -> client = args[++i];
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--clip" -> clip = Path.of(args[++i]).toAbsolutePath();
                 case "--arg" -> extraArgs.add(args[++i]);
@@ -156,7 +161,10 @@ public final class ViewersBench {
         try {
             app = LenswireProcess.start("viewers", appArgs.toArray(String[]::new));
             if (mode.equals("ll")) {
-                runLowLatency(app, rtsp, viewers, seconds, warmup, sessionsWanted, clients, extraArgs);
+                if (!client.equals("threads") && !client.equals("nio")) {
+                    throw new IllegalArgumentException("--client threads or nio, not " + client);
+                }
+                runLowLatency(app, rtsp, viewers, seconds, warmup, sessionsWanted, client.equals("nio") ? 0 : clients, extraArgs);
             } else if (mode.equals("segments")) {
                 run(app, rtsp, viewers, seconds, warmup, sessionsWanted, clients, extraArgs);
             } else {
@@ -335,11 +343,21 @@ public final class ViewersBench {
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
         Stats.measureFrom = measureFrom;
-        ExecutorService pool = Executors.newFixedThreadPool(viewers);
-        for (int v = 0; v < viewers; v++) {
-            String url = urls.get(v % urls.size());
-            HttpClient client = http.get(v % http.size());
-            pool.execute(() -> lowLatencyViewer(client, url, (long) partMillis, end, st));
+        ExecutorService pool;
+        if (clients == 0) {
+            List<String> perViewer = new ArrayList<>();
+            for (int v = 0; v < viewers; v++) {
+                perViewer.add(urls.get(v % urls.size()));
+            }
+            pool = Executors.newSingleThreadExecutor();
+            pool.execute(() -> new NioLowLatencyViewers(perViewer, (long) partMillis, end, st).run());
+        } else {
+            pool = Executors.newFixedThreadPool(viewers);
+            for (int v = 0; v < viewers; v++) {
+                String url = urls.get(v % urls.size());
+                HttpClient client = http.get(v % http.size());
+                pool.execute(() -> lowLatencyViewer(client, url, (long) partMillis, end, st));
+            }
         }
         Measured measured = measure(pool, measureFrom, seconds, serverPid, threads::reset);
         double wall = measured.wall();
@@ -381,8 +399,10 @@ public final class ViewersBench {
         long errors = st.reload.errorCount() + st.part.errorCount() + st.plain.errorCount();
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "LL-HLS: %d viewers of one camera doing blocking reloads, measured for %d s after a %d s"
-                        + " warm-up, %s, %d cores; %s; part target %.0f ms; Lenswire args %s%n%n", viewers, seconds, warmup,
+                        + " warm-up, %s, %d cores; client: %s; %s; part target %.0f ms; Lenswire args %s%n%n", viewers, seconds, warmup,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
+                clients == 0 ? "one thread, one selector, a kept-alive connection per viewer (--client nio)"
+                        : "a thread per viewer over " + clients + " HttpClients (--client threads)",
                 sessionsWanted > 0 ? urls.size() + " sessions shared round-robin" : "one session per viewer", partMillis, extraArgs));
         s.append("| what | count | errors | p50 ms | p90 ms | p95 ms | p99 ms | max ms | mean ms | MB/s |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -122,6 +124,66 @@ class PlaybackTokensTest {
             });
         } finally {
             logger.detachAppender(appender);
+        }
+    }
+
+    @Test
+    void aVerifiedTokenIsRememberedButItsTimesAreCheckedOnEveryUse() {
+        String good = tokens.mint(session);
+        assertThat(tokens.rememberedCount()).isZero();
+        assertThat(tokens.verify(good).isValid()).isTrue();
+        assertThat(tokens.rememberedCount()).isEqualTo(1);
+        assertThat(tokens.verify(good).claims().sessionId()).as("from memory").isEqualTo(session.id());
+        char[] forged = good.toCharArray();
+        int inSignature = good.lastIndexOf('.') + 5;
+        forged[inSignature] = forged[inSignature] == 'A' ? 'B' : 'A';
+        assertThat(tokens.verify(new String(forged)).outcome()).as("only the exact text is remembered")
+                .isEqualTo(Outcome.BAD_SIGNATURE);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(tokens.verify(good).outcome()).as("expiry still holds for a remembered token").isEqualTo(Outcome.EXPIRED);
+        assertThat(tokens.rememberedCount()).as("an expired token is forgotten").isZero();
+    }
+
+    @Test
+    void onlyTokensThatVerifiedAreRemembered() {
+        Instant now = clock.instant();
+        tokens.verify(TestTokens.hs256(TestTokens.OTHER, TestTokens.claimsFor(session, now).build()));
+        tokens.verify(TestTokens.unsigned(TestTokens.claimsFor(session, now).build()));
+        String early = TestTokens.hs256(TestTokens.SIGNING, TestTokens.claimsFor(session, now).notBeforeTime(Date.from(now.plusSeconds(60))).build());
+        assertThat(tokens.verify(early).outcome()).isEqualTo(Outcome.NOT_YET_VALID);
+        assertThat(tokens.rememberedCount()).isZero();
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(tokens.verify(early).outcome()).as("checked again in full, now in time").isEqualTo(Outcome.VALID);
+    }
+
+    @Test
+    void theRememberedTokensAreBounded() {
+        List<String> minted = new ArrayList<>();
+        for (int i = 0; i < PlaybackTokens.VERIFIED_MAX + 10; i++) {
+            String token = tokens.mint(session);
+            minted.add(token);
+            assertThat(tokens.verify(token).isValid()).isTrue();
+            assertThat(tokens.rememberedCount()).isLessThanOrEqualTo(PlaybackTokens.VERIFIED_MAX);
+        }
+        assertThat(tokens.verify(minted.get(0)).isValid()).as("a forgotten token verifies the long way").isTrue();
+    }
+
+    @Test
+    void theCompactFormCheckAcceptsWhatTheRegularExpressionDid() {
+        Pattern compact = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+        List<String> cases = new ArrayList<>(List.of("a.b.c", "a.b.", "a..c", ".b.c", "a.b", "a.b.c.d", "ab", "", "a.b.c=",
+                "a b.c.d", "A-z_9.0.x", "a.b.c\n", "é.b.c", tokens.mint(session)));
+        Random random = new Random(7);
+        String alphabet = "aZ09_-.=+/ %";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = random.nextInt(9); n > 0; n--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            cases.add(b.toString());
+        }
+        for (String c : cases) {
+            assertThat(PlaybackTokens.isCompactJws(c)).as("'%s'", c).isEqualTo(compact.matcher(c).matches());
         }
     }
 }
