@@ -246,16 +246,12 @@ final class NioLowLatencyViewers {
                 }
                 case RELOAD -> {
                     String answer = response.text();
-                    // the hinted part, or part 0 of the next segment when the segment ended before it
-                    String name = String.format(Locale.ROOT, "part_%06d_%d.m4s", hintMsn, hintPart);
-                    if (!answer.contains(name)) {
-                        name = String.format(Locale.ROOT, "part_%06d_%d.m4s", hintMsn + 1, 0);
-                        if (!answer.contains(name)) {
-                            st.reload.error("answer lists neither the hinted part nor the next segment's first");
-                            lastPlaylist = answer;
-                            next();
-                            return;
-                        }
+                    String name = ViewersBench.answeredPart(answer, hintMsn, hintPart);
+                    if (name == null) {
+                        st.reload.error(ViewersBench.NO_ANSWERED_PART);
+                        lastPlaylist = answer;
+                        next();
+                        return;
                     }
                     st.answered(name, t0, t1);
                     lastPlaylist = answer;

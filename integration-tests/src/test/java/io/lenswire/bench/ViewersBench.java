@@ -471,15 +471,11 @@ public final class ViewersBench {
                     body = null;
                     continue;
                 }
-                // the hinted part, or part 0 of the next segment when the segment ended before it
-                String name = String.format(Locale.ROOT, "part_%06d_%d.m4s", msn, part);
-                if (!answer.contains(name)) {
-                    name = String.format(Locale.ROOT, "part_%06d_%d.m4s", msn + 1, 0);
-                    if (!answer.contains(name)) {
-                        st.reload.error("answer lists neither the hinted part nor the next segment's first");
-                        body = answer;
-                        continue;
-                    }
+                String name = answeredPart(answer, msn, part);
+                if (name == null) {
+                    st.reload.error(NO_ANSWERED_PART);
+                    body = answer;
+                    continue;
                 }
                 st.answered(name, t0, t1);
                 fetch(client, base + name + query, st.part);
@@ -488,6 +484,22 @@ public final class ViewersBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    static final String NO_ANSWERED_PART = "answer lists neither the hinted part nor the next segment's first";
+
+    /**
+     * The part a blocking reload for part {@code part} of segment {@code msn} was answered for:
+     * that part, or part 0 of the next segment when the segment ended before it; null when the
+     * answer lists neither.
+     */
+    static String answeredPart(String answer, long msn, int part) {
+        String name = String.format(Locale.ROOT, "part_%06d_%d.m4s", msn, part);
+        if (answer.contains(name)) {
+            return name;
+        }
+        name = String.format(Locale.ROOT, "part_%06d_%d.m4s", msn + 1, 0);
+        return answer.contains(name) ? name : null;
     }
 
     /** The server's thread count (entries of /proc/PID/task), sampled every 500 ms on a daemon thread. */
