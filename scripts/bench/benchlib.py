@@ -302,10 +302,13 @@ def make_clip(ffmpeg, path, seconds, bitrate):
 
 class RtspServer:
     """The test bed's RTSP server on 127.0.0.1 with mounts /cam00, /cam01, ... of one clip
-    (file: mounts, so no encoder runs)."""
+    (file: mounts, so no encoder runs). Stream i is mount i modulo the number of mounts: with fewer
+    mounts than readers, several readers share one mount's pipeline (each still has its own RTSP
+    connection and gets every packet), which costs the server less per reader."""
 
     def __init__(self, python, clip, mounts):
         self.port = free_port()
+        self.mounts = mounts
         cmd = [python, RTSP_SERVER, "--port", str(self.port)]
         for i in range(mounts):
             cmd += ["--mount", "/cam%02d=file:%s" % (i, clip)]
@@ -324,7 +327,7 @@ class RtspServer:
         """One line (a JSON event) the server printed after "ready"; subclasses may count them."""
 
     def url(self, i):
-        return "rtsp://127.0.0.1:%d/cam%02d" % (self.port, i)
+        return "rtsp://127.0.0.1:%d/cam%02d" % (self.port, i % self.mounts)
 
     def pid(self):
         return self.proc.pid

@@ -56,8 +56,11 @@ first  create-session -> first playable playlist (HTTP 200 whose body has #EXTIN
 
 The streams: one 720p25 ~2 Mbit/s H.264 clip (libx264, key frame every 25 frames, no B-frames),
 served by the test RTSP server (integration-tests/src/test/testbed/rtsp_server.py, file: mounts:
-no encoder runs) on 127.0.0.1. A fresh RTSP server is started for every phase, and the clip is
-longer than a phase, so every phase streams the clip from its start without reaching its end.
+no encoder runs) on 127.0.0.1, one mount per stream (--mounts M: M mounts, stream i on mount
+i mod M, for counts where the server cannot run N pipelines in real time beside the side being
+measured; every reader still has its own RTSP connection and gets every packet). A fresh RTSP
+server is started for every phase, and the clip is longer than a phase, so every phase streams
+the clip from its start without reaching its end.
 
 CPU = utime + stime from /proc/<pid>/stat (all threads of the process; children not included),
 in % of one core over the window. RSS = VmRSS from /proc/<pid>/status averaged over samples
@@ -421,6 +424,12 @@ def connect_timeout(args, n):
     return max(args.connect_timeout, 60 + 2 * n)
 
 
+def mounts_for(args, n):
+    """The RTSP server's mounts for n streams: one each unless --mounts caps them (both sides of a
+    comparison get the same server)."""
+    return min(n, args.mounts) if args.mounts else n
+
+
 def warmup_of(args, method):
     return args.steady_warmup if method == "steady" else args.warmup
 
@@ -434,7 +443,7 @@ def run_lenswire(args, clip, n, workdir, method):
             raise RuntimeError("Lenswire started with cameras; the benchmark needs none")
         time.sleep(args.settle)
         idle = Window([lw.proc.pid], args.idle_window).run()
-        server = RtspServer(args.python, clip, n)
+        server = RtspServer(args.python, clip, mounts_for(args, n))
         t_add = time.monotonic()
         lw.add_cameras(server, n, connect_timeout(args, n))
         all_streaming_s = time.monotonic() - t_add
@@ -523,7 +532,7 @@ def run_lenswire(args, clip, n, workdir, method):
 
 
 def run_ffmpeg(args, clip, n, workdir, method):
-    server = RtspServer(args.python, clip, n)
+    server = RtspServer(args.python, clip, mounts_for(args, n))
     procs, dirs = [], []
     players = None
     try:
@@ -923,6 +932,11 @@ def parse_args():
                              " it was 2 before issue 13)")
     parser.add_argument("--first-repeats", type=int, default=10, help="samples of create-session -> first playlist")
     parser.add_argument("--first-cameras", type=int, default=3, help="cameras the first-playlist samples rotate over")
+    parser.add_argument("--mounts", type=int, default=0,
+                        help="part cpu: at most this many RTSP server mounts, shared by the N streams (camera i"
+                             " reads mount i mod M; default 0: one mount per stream). The server then runs M"
+                             " pipelines instead of N, for counts where it cannot keep up with N on this machine;"
+                             " both sides read the same mounts")
     parser.add_argument("--clip-seconds", type=int, default=0,
                         help="length of the served clip (default: long enough for one phase)")
     add_bitrate_and_java_options(parser)
