@@ -8,6 +8,7 @@ API, child process bookkeeping, medians and table cells, and the common command-
 import contextlib
 import ctypes
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -290,13 +291,32 @@ def free_port():
 # ---------------------------------------------------------------- streams
 
 def make_clip(ffmpeg, path, seconds, bitrate):
-    """720p25 H.264 test clip, a key frame every second and no B-frames; returns the command."""
-    cmd = [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-           "-i", "testsrc2=size=1280x720:rate=%d" % FPS, "-t", str(seconds),
-           "-c:v", "libx264", "-preset", "veryfast", "-b:v", bitrate, "-maxrate", bitrate,
-           "-bufsize", bitrate, "-g", str(FPS), "-keyint_min", str(FPS), "-sc_threshold", "0",
-           "-bf", "0", "-pix_fmt", "yuv420p", "-movflags", "+faststart", path]
-    subprocess.run(cmd, check=True)
+    """720p25 H.264 test clip, a key frame every second and no B-frames; returns the command.
+
+    libx264 takes minutes of this machine's CPU for a long clip, so clips are kept by their
+    parameters in LENSWIRE_BENCH_CACHE (default ~/.cache/lenswire-bench; "off": none) and copied
+    from there when asked for again. The encoder's version is part of the key."""
+    args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+            "-i", "testsrc2=size=1280x720:rate=%d" % FPS, "-t", str(seconds),
+            "-c:v", "libx264", "-preset", "veryfast", "-b:v", bitrate, "-maxrate", bitrate,
+            "-bufsize", bitrate, "-g", str(FPS), "-keyint_min", str(FPS), "-sc_threshold", "0",
+            "-bf", "0", "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+    cmd = [ffmpeg] + args + [path]
+    cache = os.environ.get("LENSWIRE_BENCH_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "lenswire-bench"))
+    if cache == "off":
+        subprocess.run(cmd, check=True)
+        return " ".join(cmd)
+    version = subprocess.run([ffmpeg, "-version"], capture_output=True, text=True, check=True).stdout.split("\n")[0]
+    key = hashlib.sha256("\0".join([version] + args).encode()).hexdigest()[:16]
+    cached = os.path.join(cache, "clip-%s.mp4" % key)
+    if os.path.exists(cached):
+        log("using the cached clip %s" % cached)
+    else:
+        os.makedirs(cache, exist_ok=True)
+        partial = cached + ".%d.part" % os.getpid()
+        subprocess.run([ffmpeg] + args + ["-f", "mp4", partial], check=True)
+        os.replace(partial, cached)  # whole or not there: a run killed while encoding leaves no clip behind
+    shutil.copyfile(cached, path)
     return " ".join(cmd)
 
 

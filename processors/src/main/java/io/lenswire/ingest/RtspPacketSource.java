@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import io.lenswire.ingest.rtsp.ContinuousTimestamps;
 import io.lenswire.ingest.rtsp.H264Slices;
@@ -111,9 +110,11 @@ final class RtspPacketSource implements PacketSource {
     public StreamInfo open() throws IOException {
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         Target target = Target.parse(url);
-        Optional<String> refused = CameraHosts.resolvedRefusal(target.host());
-        if (refused.isPresent()) {
-            throw new IOException(NOT_ALLOWED + ": its host " + refused.get());
+        // the name or literal here; the address it resolves to below, which is the one connected to
+        // (resolving once: a second lookup could answer differently from the one checked)
+        String refused = CameraHosts.refusal(target.host());
+        if (refused != null) {
+            throw new IOException(NOT_ALLOWED + ": its host " + refused);
         }
         InetAddress address;
         try {
