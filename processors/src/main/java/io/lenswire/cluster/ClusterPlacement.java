@@ -150,6 +150,13 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
                 join(cameraId);
             }
         });
+        // Leadership events alone are not enough: one that came before the lock view said it leads
+        // (seen in ClusterIT: a node held a camera's lock for two minutes without running it), or a
+        // camera that stopped here while this node still leads, would stay so until the next
+        // event. Each beat settles every namespace joined, so either heals within one interval.
+        for (String cameraId : Set.copyOf(joined.keySet())) {
+            settle(cameraId);
+        }
         for (String cameraId : Set.copyOf(published.keySet())) {
             String state = statuses.find(cameraId).map(CameraStatus::state).map(Enum::name).orElse(null);
             if (state != null && !state.equals(published.get(cameraId))) {

@@ -137,6 +137,24 @@ class ClusterPlacementTest {
         assertThat(nodes.get("node-b").placement().liveNodes()).containsExactly("node-b");
     }
 
+    @Test
+    void aCameraThatStoppedWhereItsNodeStillLeadsRunsAgainAtTheNextBeat() throws Exception {
+        for (Node node : nodes.values()) {
+            CAMERAS.forEach(id -> node.placement().place(new Camera(id, id, "rtsp://127.0.0.1/" + id, false, Camera.Origin.API)));
+        }
+        awaitWhileBeating("every camera run by exactly one node, two each", () -> runBy(CAMERAS).values().stream().allMatch(n -> n.size() == 1)
+                && nodes.values().stream().allMatch(n -> n.running().size() == 2));
+        beat(2);
+        Map<String, List<String>> before = runBy(CAMERAS);
+        String camera = CAMERAS.get(0);
+        Node owner = nodes.get(before.get(camera).get(0));
+        // no leadership event comes for this: the node still holds the camera's lock
+        owner.running().remove(camera);
+        beat(2);
+        assertThat(owner.running()).as("run again where its lock is held").contains(camera);
+        assertThat(runBy(CAMERAS)).isEqualTo(before);
+    }
+
     /** Cameras by the nodes that run them. */
     private Map<String, List<String>> runBy(List<String> cameras) {
         Map<String, List<String>> by = new TreeMap<>();
