@@ -172,8 +172,7 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
             CamelClusterEventListener.Leadership listener = (v, leader) -> leadershipChanged(cameraId, leader);
             view.addEventListener(listener);
             joined.put(cameraId, new Membership(view, listener));
-            LOG.debug("camera {}: competing for its lock", cameraId);
-            settle(cameraId);
+            LOG.debug("camera {}: competing for its lock", cameraId); // apply() settles it next
         } catch (Exception e) {
             LOG.error("camera {}: cannot join its cluster namespace: {}", cameraId, e.toString());
         }

@@ -98,11 +98,7 @@ class ClusterPlacementTest {
 
     @Test
     void eachCameraRunsOnExactlyOneNodeSpreadAndMovesWhenItsNodeStops() throws Exception {
-        for (Node node : nodes.values()) {
-            CAMERAS.forEach(id -> node.placement().place(new Camera(id, id, "rtsp://127.0.0.1/" + id, false, Camera.Origin.API)));
-        }
-        awaitWhileBeating("every camera run by exactly one node, two each", () -> runBy(CAMERAS).values().stream().allMatch(n -> n.size() == 1)
-                && nodes.values().stream().allMatch(n -> n.running().size() == 2));
+        placeEverywhereAndAwaitTwoEach();
         Map<String, List<String>> before = runBy(CAMERAS);
         // the owners table says who runs each camera (written just after the camera starts, on
         // the node's worker thread), and every node sees the others' cameras there at its next beat
@@ -139,11 +135,7 @@ class ClusterPlacementTest {
 
     @Test
     void aCameraThatStoppedWhereItsNodeStillLeadsRunsAgainAtTheNextBeat() throws Exception {
-        for (Node node : nodes.values()) {
-            CAMERAS.forEach(id -> node.placement().place(new Camera(id, id, "rtsp://127.0.0.1/" + id, false, Camera.Origin.API)));
-        }
-        awaitWhileBeating("every camera run by exactly one node, two each", () -> runBy(CAMERAS).values().stream().allMatch(n -> n.size() == 1)
-                && nodes.values().stream().allMatch(n -> n.running().size() == 2));
+        placeEverywhereAndAwaitTwoEach();
         beat(2);
         Map<String, List<String>> before = runBy(CAMERAS);
         String camera = CAMERAS.get(0);
@@ -153,6 +145,15 @@ class ClusterPlacementTest {
         beat(2);
         assertThat(owner.running()).as("run again where its lock is held").contains(camera);
         assertThat(runBy(CAMERAS)).isEqualTo(before);
+    }
+
+    /** Every camera placed on every node (as CameraService does), then run by exactly one node, two each. */
+    private void placeEverywhereAndAwaitTwoEach() throws InterruptedException {
+        for (Node node : nodes.values()) {
+            CAMERAS.forEach(id -> node.placement().place(new Camera(id, id, "rtsp://127.0.0.1/" + id, false, Camera.Origin.API)));
+        }
+        awaitWhileBeating("every camera run by exactly one node, two each", () -> runBy(CAMERAS).values().stream().allMatch(n -> n.size() == 1)
+                && nodes.values().stream().allMatch(n -> n.running().size() == 2));
     }
 
     /** Cameras by the nodes that run them. */
