@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -36,7 +37,7 @@ import io.lenswire.ingest.StreamInfo;
 /**
  * One connection's stream as fragmented MP4 in memory, by packet copy: the init section
  * ({@code ftyp}+{@code moov}, no samples) when it opens, then one fragment ({@code moof}+{@code mdat})
- * of everything written since the last {@link #flush()}. An LL-HLS part is one fragment, a segment
+ * of everything written since the last {@link #flush}. An LL-HLS part is one fragment, a segment
  * the concatenation of its parts.
  *
  * <p>libavformat's mp4 muxer writes the init section: it already writes {@code avcC}/{@code hvcC}
@@ -158,10 +159,13 @@ final class Fmp4Fragmenter implements AutoCloseable {
         }
     }
 
-    /** moof + mdat of everything written since the last flush; empty when nothing was. */
-    byte[] flush() throws IOException {
+    /**
+     * moof + mdat of everything written since the last flush, cut into an array from
+     * {@code buffers}; empty when nothing was.
+     */
+    Chunk flush(IntFunction<byte[]> buffers) throws IOException {
         ensureOpen();
-        return fragment.finish();
+        return fragment.finish(buffers);
     }
 
     private void ensureOpen() throws IOException {

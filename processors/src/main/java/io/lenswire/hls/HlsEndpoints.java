@@ -130,10 +130,13 @@ public class HlsEndpoints implements PlaybackSessionListener {
 
     /** Replaces every header: request headers (the token among them) must never echo back. */
     private static void respond(Exchange exchange, LiveAnswer answer) {
-        exchange.getMessage().setHeaders(new LinkedHashMap<>());
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());
-        exchange.getMessage().setHeader("Cache-Control", answer.cacheControl());
-        exchange.getMessage().setBody(answer.body());
+        try (answer) {
+            exchange.getMessage().setHeaders(new LinkedHashMap<>());
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());
+            exchange.getMessage().setHeader("Cache-Control", answer.cacheControl());
+            // a copy: the route's body is written after this returns, when the window may have recycled its arrays
+            exchange.getMessage().setBody(answer.body());
+        }
     }
 }

@@ -9,20 +9,27 @@ import java.util.Optional;
  * that decides what a playlist, init section, part or segment request gets when it can be
  * answered (content type, caching, bytes). Both answerers use it: {@link LiveHlsResponder} on the
  * hot path, {@link HlsEndpoints} in the route for everything else; refusals are the route's alone.
+ *
+ * <p>The media is the window's own, lent ({@link LentBytes}): close the answer once it is written.
  */
-record LiveAnswer(String contentType, String cacheControl, List<byte[]> chunks) {
+record LiveAnswer(String contentType, String cacheControl, LentBytes bytes) implements AutoCloseable {
 
-    /** The bytes as one array: the chunk itself when there is one, else their concatenation. */
+    /** The bytes as one array the caller may keep (a copy unless nothing will recycle them). */
     byte[] body() {
-        return chunks.size() == 1 ? chunks.get(0) : LiveWindow.join(chunks);
+        return bytes.toArray();
+    }
+
+    List<Chunk> chunks() {
+        return bytes.chunks();
     }
 
     int length() {
-        int length = 0;
-        for (byte[] c : chunks) {
-            length = Math.addExact(length, c.length);
-        }
-        return length;
+        return bytes.length();
+    }
+
+    @Override
+    public void close() {
+        bytes.close();
     }
 
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
@@ -46,7 +53,7 @@ record LiveAnswer(String contentType, String cacheControl, List<byte[]> chunks) 
             return Optional.empty();
         }
         return window.playlist(tokenQuery)
-                .map(text -> new LiveAnswer(PLAYLIST_TYPE, PLAYLIST_CACHE, List.of(text.getBytes(StandardCharsets.UTF_8))));
+                .map(text -> new LiveAnswer(PLAYLIST_TYPE, PLAYLIST_CACHE, LentBytes.owned(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     /**
@@ -68,12 +75,13 @@ record LiveAnswer(String contentType, String cacheControl, List<byte[]> chunks) 
     /**
      * An init section, part or segment by the name the playlist gives it; empty when there is none
      * (yet, or any more). A segment is its parts as they are in the window (no copy into one array).
+     * Close what it returns once written.
      */
     static Optional<LiveAnswer> file(LiveWindow window, String name) {
         SegmentNames.Kind kind = SegmentNames.kind(name);
-        Optional<List<byte[]>> bytes = switch (kind) {
-            case INIT -> window.init(SegmentNames.initIndex(name)).map(List::of);
-            case PART -> SegmentNames.part(name).flatMap(p -> window.part(p.msn(), p.index())).map(List::of);
+        Optional<LentBytes> bytes = switch (kind) {
+            case INIT -> window.init(SegmentNames.initIndex(name));
+            case PART -> SegmentNames.part(name).flatMap(p -> window.part(p.msn(), p.index()));
             case MEDIA -> window.segmentParts(SegmentNames.number(name));
             case UNKNOWN -> Optional.empty();
         };

@@ -62,24 +62,29 @@ public class LiveHlsResponder {
         }
         boolean playlist = name.equals(PLAYLIST);
         Optional<LiveAnswer> answer = playlist ? playlist(request, window.get()) : LiveAnswer.file(window.get(), name);
-        if (answer.isEmpty() || access.record(session).isEmpty()) {
+        if (answer.isEmpty()) {
             return false;
         }
-        if (!playlist) {
-            muxers.touch(cameraId);
+        try (LiveAnswer a = answer.get()) {
+            if (access.record(session).isEmpty()) {
+                return false;
+            }
+            if (!playlist) {
+                muxers.touch(cameraId);
+            }
+            ServerHttpObservationFilter.findObservationContext(request)
+                    .ifPresent(context -> context.setPathPattern(playlist ? PLAYLIST_PATTERN : FILE_PATTERN));
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(a.contentType());
+            response.setHeader("Cache-Control", a.cacheControl());
+            response.setContentLength(a.length());
+            // blocking writes: each returns once Tomcat has taken the bytes, so the loan may end after the loop
+            ServletOutputStream out = response.getOutputStream();
+            for (Chunk chunk : a.chunks()) {
+                out.write(chunk.array(), 0, chunk.length());
+            }
+            return true;
         }
-        ServerHttpObservationFilter.findObservationContext(request)
-                .ifPresent(context -> context.setPathPattern(playlist ? PLAYLIST_PATTERN : FILE_PATTERN));
-        LiveAnswer a = answer.get();
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType(a.contentType());
-        response.setHeader("Cache-Control", a.cacheControl());
-        response.setContentLength(a.length());
-        ServletOutputStream out = response.getOutputStream();
-        for (byte[] chunk : a.chunks()) {
-            out.write(chunk);
-        }
-        return true;
     }
 
     /** The playlist, when its blocking reload parameters are well-formed and satisfied now. */

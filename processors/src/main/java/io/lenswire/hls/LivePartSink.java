@@ -13,8 +13,24 @@ interface LivePartSink {
     /** Opens the next segment; {@code programDateTimeMillis} is when its first sample was captured. */
     void beginSegment(long programDateTimeMillis);
 
-    /** Appends one part to the open segment; the sink keeps {@code fragment}, which the caller no longer modifies. */
-    LivePart addPart(byte[] fragment, long durationMicros, boolean independent);
+    /**
+     * An array of at least {@code length} bytes to cut the next part into (the sink may hand out
+     * one it recycles); give it back with {@link #addPart(byte[], int, long, boolean)}.
+     */
+    default byte[] buffer(int length) {
+        return new byte[length];
+    }
+
+    /**
+     * Appends one part, bytes {@code [0, length)} of {@code buffer}, to the open segment; the sink
+     * keeps {@code buffer}, which the caller no longer touches.
+     */
+    LivePart addPart(byte[] buffer, int length, long durationMicros, boolean independent);
+
+    /** {@link #addPart(byte[], int, long, boolean)} of the whole of {@code fragment}. */
+    default LivePart addPart(byte[] fragment, long durationMicros, boolean independent) {
+        return addPart(fragment, fragment.length, durationMicros, independent);
+    }
 
     /** Closes the open segment. */
     void endSegment();

@@ -2,6 +2,7 @@ package io.lenswire.hls;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One media segment of a {@link LiveWindow}: its parts and what the playlist says about it. Not
@@ -17,6 +18,11 @@ final class LiveSegment {
     final int init;
     final boolean discontinuity;
     final long programDateTimeMillis;
+    /**
+     * Readers holding this segment's parts now ({@link LentBytes}): taken under the window's read
+     * lock, given back without it. The window recycles a dropped segment's arrays only when none.
+     */
+    final AtomicInteger readers = new AtomicInteger();
     private final List<LivePart> parts = new ArrayList<>();
     /** Running totals: ends[i] = duration of parts 0..i, microseconds. */
     private final List<Long> ends = new ArrayList<>();
@@ -30,11 +36,11 @@ final class LiveSegment {
         this.programDateTimeMillis = programDateTimeMillis;
     }
 
-    LivePart add(byte[] fragment, long durationMicros, boolean independent) {
-        LivePart part = new LivePart(msn, parts.size(), fragment, durationMicros, independent);
+    LivePart add(byte[] buffer, int length, long durationMicros, boolean independent) {
+        LivePart part = new LivePart(msn, parts.size(), buffer, length, durationMicros, independent);
         parts.add(part);
         ends.add(durationMicros() + durationMicros);
-        bytes += fragment.length;
+        bytes += buffer.length;
         return part;
     }
 
@@ -58,6 +64,7 @@ final class LiveSegment {
         return parts;
     }
 
+    /** Memory its parts' arrays take (whole arrays: a recycled one may be longer than its part). */
     long bytes() {
         return bytes;
     }

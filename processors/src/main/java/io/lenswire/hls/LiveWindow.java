@@ -53,6 +53,8 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
     static final int ADVANCE_SEGMENT_LIMIT = 2;
     /** _HLS_part may be at most this far beyond the last part of the open segment (RFC 8216bis: Advance Part Limit). */
     static final int ADVANCE_PART_LIMIT = 3;
+    /** Free part arrays kept for reuse: a dropped segment's parts, a little more than one segment's worth. */
+    static final int RECYCLED_ARRAYS = 32;
 
     private final LiveWindowSettings settings;
     /**
@@ -66,6 +68,8 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
     private final Deque<LiveSegment> segments = new ArrayDeque<>();
     private final Map<Integer, byte[]> inits = new TreeMap<>();
     private final Set<Waiter> waiters = new LinkedHashSet<>();
+    /** Parts' arrays, recycled from dropped segments (enough for a couple of segments' parts). */
+    private final FragmentBuffers buffers = new FragmentBuffers(RECYCLED_ARRAYS);
     private LiveSegment open;
     private int currentInit = -1;
     private boolean discontinuityNext;
@@ -152,14 +156,25 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         }
     }
 
+    /** An array to cut the next part into: one a dropped segment's part no longer needs, if one fits. */
+    @Override
+    public byte[] buffer(int length) {
+        return buffers.take(length);
+    }
+
     /**
-     * Appends a part to the open segment and wakes the waiters it satisfies. The window keeps
-     * {@code fragment} itself and shares it with readers: the caller hands it over and must not
-     * modify it (the segmenter's fragments are new arrays; a copy here was one more per part).
+     * Appends a part, bytes {@code [0, length)} of {@code buffer}, to the open segment and wakes
+     * the waiters it satisfies. The window keeps {@code buffer} itself, lends it to readers and
+     * recycles it once the segment is dropped and no reader holds it: the caller hands it over
+     * and must not touch it again (a copy here was one more per part).
      */
-    public LivePart addPart(byte[] fragment, long durationMicros, boolean independent) {
+    @Override
+    public LivePart addPart(byte[] buffer, int length, long durationMicros, boolean independent) {
         if (durationMicros <= 0) {
             throw new IllegalArgumentException("part duration must be positive: " + durationMicros);
+        }
+        if (length < 0 || length > buffer.length) {
+            throw new IllegalArgumentException("a part of " + length + " bytes in an array of " + buffer.length);
         }
         LivePart part;
         List<Waiter> woken;
@@ -172,8 +187,8 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             if (open.partCount() == 0 && !independent) {
                 throw new IllegalArgumentException("segment " + open.msn + " must start with an independent part");
             }
-            part = open.add(fragment, durationMicros, independent);
-            bytes += fragment.length;
+            part = open.add(buffer, length, durationMicros, independent);
+            bytes += buffer.length;
             // the segment is real now: a later one no longer carries the discontinuity
             discontinuityNext = false;
             evict();
@@ -218,13 +233,22 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         return ready();
     }
 
-    /** Oldest complete segments out while over either bound; then the init sections nothing kept uses. */
+    /**
+     * Oldest complete segments out while over either bound, their arrays recycled unless a reader
+     * holds them (under the write lock no reader can take a segment, and a dropped one cannot be
+     * found again, so none read means none ever will); then the init sections nothing kept uses.
+     */
     private void evict() {
         int complete = open == null ? segments.size() : segments.size() - 1;
         while (complete > 0 && (complete > settings.maxSegments() || bytes > settings.maxBytes())) {
             LiveSegment gone = segments.removeFirst();
             complete--;
             bytes -= gone.bytes();
+            if (gone.readers.get() == 0) {
+                for (LivePart p : gone.parts()) {
+                    buffers.give(p.buffer());
+                }
+            }
             if (gone.discontinuity) {
                 discontinuitySequence++;
             }
@@ -443,67 +467,67 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         }
     }
 
-    public Optional<byte[]> init(int k) {
+    /** Init section {@code k}; init sections are never recycled, so the loan needs no closing (but may be). */
+    public Optional<LentBytes> init(int k) {
         lock.readLock().lock();
         try {
-            return Optional.ofNullable(inits.get(k));
+            return Optional.ofNullable(inits.get(k)).map(LentBytes::owned);
         } finally {
             lock.readLock().unlock();
         }
-    }
-
-    /** A part's bytes (shared: do not modify), empty when it does not exist (yet) or was dropped. */
-    public Optional<byte[]> part(long msn, int index) {
-        lock.readLock().lock();
-        try {
-            LiveSegment segment = find(msn);
-            return segment == null || index < 0 || index >= segment.partCount()
-                    ? Optional.empty() : Optional.of(segment.part(index).bytes());
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    /** A complete segment's bytes (its parts in order), empty while it is open or once dropped. */
-    public Optional<byte[]> segment(long msn) {
-        return segmentParts(msn).map(LiveWindow::join);
-    }
-
-    /** The chunks one after another in one new array. */
-    static byte[] join(List<byte[]> chunks) {
-        int size = 0;
-        for (byte[] c : chunks) {
-            size = Math.addExact(size, c.length);
-        }
-        byte[] out = new byte[size];
-        int at = 0;
-        for (byte[] c : chunks) {
-            System.arraycopy(c, 0, out, at, c.length);
-            at += c.length;
-        }
-        return out;
     }
 
     /**
-     * A complete segment's parts in order, whose concatenation is {@link #segment}: for a writer
-     * that sends them one after the other instead of copying a whole segment into one array first.
-     * The arrays are the window's own (parts never change once added): never write into them.
+     * A part's bytes, lent until closed; empty when it does not exist (yet) or was dropped. Close
+     * it once written: until then its segment's arrays are not recycled.
      */
-    public Optional<List<byte[]>> segmentParts(long msn) {
+    public Optional<LentBytes> part(long msn, int index) {
+        lock.readLock().lock();
+        try {
+            LiveSegment segment = find(msn);
+            if (segment == null || index < 0 || index >= segment.partCount()) {
+                return Optional.empty();
+            }
+            return Optional.of(lend(segment, List.of(segment.part(index).chunk())));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** A complete segment's bytes (its parts in order) in one new array, empty while it is open or once dropped. */
+    public Optional<byte[]> segment(long msn) {
+        return segmentParts(msn).map(lent -> {
+            try (lent) {
+                return lent.toArray();
+            }
+        });
+    }
+
+    /**
+     * A complete segment's parts in order, lent until closed (see {@link #part}): for a writer that
+     * sends them one after the other instead of copying a whole segment into one array first.
+     */
+    public Optional<LentBytes> segmentParts(long msn) {
         lock.readLock().lock();
         try {
             LiveSegment segment = find(msn);
             if (segment == null || !segment.isComplete()) {
                 return Optional.empty();
             }
-            List<byte[]> parts = new ArrayList<>(segment.parts().size());
+            List<Chunk> parts = new ArrayList<>(segment.parts().size());
             for (LivePart p : segment.parts()) {
-                parts.add(p.bytes());
+                parts.add(p.chunk());
             }
-            return Optional.of(parts);
+            return Optional.of(lend(segment, parts));
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** Under the read lock (so that {@link #evict} sees the loan). */
+    private static LentBytes lend(LiveSegment segment, List<Chunk> chunks) {
+        segment.readers.incrementAndGet();
+        return new LentBytes(chunks, segment.readers);
     }
 
     private LiveSegment find(long msn) {
@@ -519,7 +543,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
         return null;
     }
 
-    /** Bytes held: init sections plus parts. */
+    /** Bytes held: init sections plus the arrays of the parts kept (a recycled array may be longer than its part). */
     public long bytes() {
         lock.readLock().lock();
         try {

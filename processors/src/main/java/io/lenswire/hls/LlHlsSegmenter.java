@@ -252,15 +252,15 @@ final class LlHlsSegmenter implements AutoCloseable {
 
     /** Publishes what was written since the part started; the sink sees a segment only once it has a part. */
     private void closePart(long endMicros) throws IOException {
-        byte[] fragment = fragmenter.flush();
-        if (fragment.length == 0) {
+        Chunk fragment = fragmenter.flush(sink::buffer);
+        if (fragment.length() == 0) {
             return;
         }
         if (!segmentAnnounced) {
             sink.beginSegment(segmentDateMillis);
             segmentAnnounced = true;
         }
-        sink.addPart(fragment, endMicros - partStartMicros, partIndependent);
+        sink.addPart(fragment.array(), fragment.length(), endMicros - partStartMicros, partIndependent);
         if (failure != null) {
             failure = null;
             LOG.info("camera {}: HLS output recovered", cameraId);

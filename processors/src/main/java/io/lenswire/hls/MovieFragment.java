@@ -2,6 +2,7 @@ package io.lenswire.hls;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * ISO BMFF movie fragments ({@code moof} + {@code mdat}, ISO/IEC 14496-12 §8.8) for the tracks of
@@ -36,6 +37,8 @@ final class MovieFragment {
     private static final int TRUN_COMPOSITION_OFFSET = 0x000800;
 
     private final Track[] tracks;
+    private static final Chunk EMPTY = new Chunk(new byte[0], 0);
+
     private int sequence;
 
     /**
@@ -76,10 +79,13 @@ final class MovieFragment {
         return true;
     }
 
-    /** moof + mdat of the samples added since the last call, which it forgets; empty when none were. */
-    byte[] finish() {
+    /**
+     * moof + mdat of the samples added since the last call, which it forgets, cut into an array
+     * from {@code buffers} (asked for at least the fragment's size); empty when none were.
+     */
+    Chunk finish(IntFunction<byte[]> buffers) {
         if (isEmpty()) {
-            return new byte[0];
+            return EMPTY;
         }
         int moofSize = 8 + 16;
         long mdatSize = 8;
@@ -92,7 +98,11 @@ final class MovieFragment {
         if (moofSize + mdatSize > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("a fragment of " + (moofSize + mdatSize) + " bytes");
         }
-        byte[] out = new byte[moofSize + (int) mdatSize];
+        int size = moofSize + (int) mdatSize;
+        byte[] out = buffers.apply(size);
+        if (out.length < size) {
+            throw new IllegalStateException("an array of " + out.length + " bytes for a fragment of " + size);
+        }
         ByteBuffer b = ByteBuffer.wrap(out);
         b.putInt(moofSize).put(box("moof"));
         b.putInt(16).put(box("mfhd")).putInt(0).putInt(++sequence);
@@ -111,7 +121,7 @@ final class MovieFragment {
                 t.clear();
             }
         }
-        return out;
+        return new Chunk(out, size);
     }
 
     private static byte[] box(String type) {

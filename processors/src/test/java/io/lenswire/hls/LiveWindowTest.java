@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -69,14 +70,16 @@ class LiveWindowTest {
             byte[] init = {1, 2, 3};
             w.newInit(init);
             init[0] = 9; // the window keeps its own copy
-            assertThat(w.init(0)).contains(new byte[] {1, 2, 3});
+            assertThat(w.init(0).map(LentBytes::toArray)).contains(new byte[] {1, 2, 3});
             w.beginSegment(0);
             byte[] fragment = {10, 11};
             w.addPart(fragment, 200_000, true); // handed over: the window keeps this array, no copy per part
             w.addPart(new byte[] {12}, 200_000, false);
             assertThat(w.bytes()).isEqualTo(3 + 2 + 1);
-            assertThat(w.part(0, 0)).contains(new byte[] {10, 11});
-            assertThat(w.part(0, 0).orElseThrow()).isSameAs(fragment);
+            assertThat(read(w.part(0, 0))).contains(new byte[] {10, 11});
+            try (LentBytes lent = w.part(0, 0).orElseThrow()) {
+                assertThat(lent.chunks()).singleElement().extracting(Chunk::array).isSameAs(fragment);
+            }
             assertThat(w.part(0, 2)).isEmpty();
             assertThat(w.segment(0)).as("open").isEmpty();
             w.endSegment();
@@ -398,6 +401,170 @@ class LiveWindowTest {
             assertThat(parts.get()).isGreaterThanOrEqualTo(awaitsPerReader);
             assertThat(w.waiters()).isZero();
         }
+    }
+
+    /** Segment {@code msn} complete with {@code parts} parts cut into the window's arrays, each filled with its number. */
+    private static List<byte[]> recycledSegment(LiveWindow w, int parts, int size) {
+        List<byte[]> arrays = new ArrayList<>();
+        w.beginSegment(0);
+        for (int i = 0; i < parts; i++) {
+            byte[] buffer = w.buffer(size);
+            java.util.Arrays.fill(buffer, 0, size, (byte) i);
+            w.addPart(buffer, size, 200_000, i == 0);
+            arrays.add(buffer);
+        }
+        w.endSegment();
+        return arrays;
+    }
+
+    @Test
+    void aDroppedSegmentsArraysAreCutIntoAgainAndAPartIsItsLengthNotItsArray() {
+        try (LiveWindow w = window(2, 10)) {
+            w.newInit(new byte[4]);
+            List<byte[]> first = recycledSegment(w, 3, 1000);
+            assertThat(first).allSatisfy(a -> assertThat(a).hasSize(FragmentBuffers.GRANULE));
+            assertThat(read(w.part(0, 1))).as("the part, not its array").contains(filled(1000, 1));
+            assertThat(w.bytes()).as("memory held: whole arrays").isEqualTo(4 + 3L * FragmentBuffers.GRANULE);
+            recycledSegment(w, 3, 1000);
+            List<byte[]> third = recycledSegment(w, 3, 1000); // segment 0 dropped at the end of segment 2
+            assertThat(w.segment(0)).isEmpty();
+            List<byte[]> fourth = recycledSegment(w, 3, 1000);
+            assertThat(shared(fourth, first)).as("segment 0's arrays cut into again").isEqualTo(3);
+            assertThat(shared(third, first)).isZero();
+            assertThat(w.segment(3)).contains(concat(filled(1000, 0), filled(1000, 1), filled(1000, 2)));
+            assertThatThrownBy(() -> w.addPart(new byte[10], 11, 200_000, true)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aSegmentLentWhenDroppedIsNotCutIntoAgainSoItsReaderKeepsWhatItWasLent() {
+        try (LiveWindow w = window(2, 10)) {
+            w.newInit(new byte[4]);
+            List<byte[]> first = recycledSegment(w, 3, 1000);
+            LentBytes lentPart = w.part(0, 2).orElseThrow();
+            LentBytes lentSegment = w.segmentParts(0).orElseThrow();
+            lentSegment.close();
+            lentSegment.close(); // idempotent: one loan given back once
+            List<byte[]> cut = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                cut.addAll(recycledSegment(w, 3, 1000));
+            }
+            assertThat(w.segment(0)).as("dropped").isEmpty();
+            assertThat(shared(cut, first)).as("segment 0 was lent when dropped").isZero();
+            assertThat(shared(cut.subList(6, 12), cut.subList(0, 6))).as("the others were recycled").isPositive();
+            assertThat(lentPart.toArray()).as("what the slow reader writes").isEqualTo(filled(1000, 2));
+            lentPart.close();
+            assertThat(shared(recycledSegment(w, 3, 1000), first)).as("still not: it was dropped while lent").isZero();
+        }
+    }
+
+    @Test
+    void readersNeverSeeAPartChangeWhileTheProducerCutsIntoRecycledArrays() throws Exception {
+        try (LiveWindow w = window(2, 10)) {
+            w.newInit(new byte[4]);
+            AtomicBoolean stop = new AtomicBoolean();
+            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            AtomicInteger checked = new AtomicInteger();
+            AtomicInteger cut = new AtomicInteger();
+            java.util.Set<byte[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            Thread writer = new Thread(() -> {
+                try {
+                    for (long msn = 0; !stop.get(); msn++) {
+                        w.beginSegment(0);
+                        for (int i = 0; i < 3; i++) {
+                            int size = 3000 + (int) (msn % 5) * 1000; // sizes vary, as a camera's parts do
+                            byte[] buffer = w.buffer(size);
+                            java.util.Arrays.fill(buffer, 0, size, (byte) (msn * 3 + i));
+                            w.addPart(buffer, size, 200_000, i == 0);
+                            arrays.add(buffer);
+                            cut.incrementAndGet();
+                        }
+                        w.endSegment();
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }, "writer");
+            List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                readers.add(new Thread(() -> {
+                    try {
+                        while (!stop.get()) {
+                            for (long msn = Math.max(0, lastMsn(w) - 3); msn <= lastMsn(w); msn++) {
+                                for (int i = 0; i < 3; i++) {
+                                    Optional<LentBytes> lent = w.part(msn, i);
+                                    if (lent.isEmpty()) {
+                                        continue;
+                                    }
+                                    try (LentBytes part = lent.get()) {
+                                        Chunk c = part.chunks().get(0);
+                                        byte expected = (byte) (msn * 3 + i);
+                                        Thread.yield(); // the producer runs on meanwhile
+                                        for (int b = 0; b < c.length(); b++) {
+                                            if (c.array()[b] != expected) {
+                                                throw new AssertionError("part " + msn + "." + i + " changed while lent");
+                                            }
+                                        }
+                                        checked.incrementAndGet();
+                                    }
+                                }
+                            }
+                        }
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }, "reader-" + r));
+            }
+            writer.start();
+            readers.forEach(Thread::start);
+            Thread.sleep(2000);
+            stop.set(true);
+            writer.join(10_000);
+            for (Thread t : readers) {
+                t.join(10_000);
+            }
+            assertThat(failures).isEmpty();
+            assertThat(checked.get()).isGreaterThan(1000);
+            assertThat(arrays.size()).as("arrays recycled meanwhile: distinct arrays among %d parts", cut.get())
+                    .isLessThan(cut.get() / 2);
+        }
+    }
+
+    private static final Pattern MSN = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)");
+
+    private static long lastMsn(LiveWindow w) {
+        Optional<String> playlist = w.playlist(null);
+        if (playlist.isEmpty()) {
+            return 0;
+        }
+        Matcher m = MSN.matcher(playlist.get());
+        return m.find() ? Long.parseLong(m.group(1)) + 2 : 0;
+    }
+
+    /** The lent bytes copied, the loan ended. */
+    private static Optional<byte[]> read(Optional<LentBytes> lent) {
+        return lent.map(l -> {
+            try (l) {
+                return l.toArray();
+            }
+        });
+    }
+
+    /** How many of {@code these} arrays are (the same objects as) arrays of {@code those}. */
+    private static long shared(List<byte[]> these, List<byte[]> those) {
+        java.util.Set<byte[]> identities = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        identities.addAll(those);
+        return these.stream().filter(identities::contains).count();
+    }
+
+    private static byte[] filled(int size, int value) {
+        byte[] out = new byte[size];
+        java.util.Arrays.fill(out, (byte) value);
+        return out;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        return LentBytesTest.concat(parts);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -73,11 +74,20 @@ class LlHlsSegmenterTest {
             initOfSegment.add(inits.size() - 1);
         }
 
+        /** Longer than asked, as a recycled array may be: only [0, length) of it is the part. */
         @Override
-        public LivePart addPart(byte[] fragment, long durationMicros, boolean independent) {
+        public byte[] buffer(int length) {
+            byte[] array = new byte[length + 13];
+            Arrays.fill(array, (byte) 0x5a);
+            return array;
+        }
+
+        @Override
+        public LivePart addPart(byte[] buffer, int length, long durationMicros, boolean independent) {
             assertThat(open).as("parts only in an open segment").isTrue();
+            assertThat(length).as("a part in an array of the sink's").isEqualTo(buffer.length - 13);
             List<LivePart> parts = segments.get(segments.size() - 1);
-            LivePart part = new LivePart(segments.size() - 1, parts.size(), fragment, durationMicros, independent);
+            LivePart part = new LivePart(segments.size() - 1, parts.size(), buffer, length, durationMicros, independent);
             parts.add(part);
             return part;
         }
@@ -126,7 +136,7 @@ class LlHlsSegmenterTest {
             assertThat(parts.subList(1, parts.size())).noneMatch(LivePart::independent);
             assertThat(parts).allSatisfy(p -> {
                 assertThat(p.durationMicros()).isLessThanOrEqualTo(PART.toNanos() / 1000).isGreaterThan(0);
-                assertThat(new String(p.bytes(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("moof");
+                assertThat(new String(p.buffer(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("moof");
             });
             if (s > 0) {
                 assertThat(sink.dates.get(s) - sink.dates.get(s - 1)).as("dates follow media time").isEqualTo(1000);
@@ -148,7 +158,7 @@ class LlHlsSegmenterTest {
         stream.write(sink.inits.get(0));
         for (List<LivePart> segment : sink.segments) {
             for (LivePart part : segment) {
-                stream.write(part.bytes());
+                stream.write(part.buffer(), 0, part.length());
             }
         }
         Path file = out.resolve("stream.mp4");
