@@ -81,6 +81,44 @@ class LiveAnswerTest {
     }
 
     @Test
+    void anAnswerLendsTheWindowsArraysUntilClosedAndItsBodyIsACopyThatOutlivesTheLoan() {
+        LiveWindow w = new LiveWindow(new LiveWindowSettings(Duration.ofMillis(200), Duration.ofSeconds(1), 1, 1 << 20, 10));
+        try (w) {
+            w.newInit(new byte[] {7});
+            byte[] kept = cutSegment(w, (byte) 1); // segment 0
+            byte[] lent = cutSegment(w, (byte) 2); // segment 1; segment 0 dropped: nobody held it
+            assertThat(w.buffer(100)).as("segment 0's array, cut into again").isSameAs(kept);
+            LiveAnswer open = LiveAnswer.file(w, "part_000001_0.m4s").orElseThrow();
+            byte[] body = open.body();
+            assertThat(body).hasSize(100).containsOnly(2);
+            cutSegment(w, (byte) 3); // segment 1 dropped while the answer holds it
+            assertThat(w.buffer(100)).as("not handed back while lent").isNotSameAs(lent);
+            open.close();
+            assertThat(body).as("the body is the answer's own").containsOnly(2);
+            try (LiveAnswer closed = LiveAnswer.file(w, "part_000002_0.m4s").orElseThrow()) {
+                assertThat(closed.chunks()).singleElement().extracting(Chunk::length).isEqualTo(100);
+            }
+            byte[] third = w.part(2, 0).map(l -> {
+                try (l) {
+                    return l.chunks().get(0).array();
+                }
+            }).orElseThrow();
+            cutSegment(w, (byte) 4); // segment 2 dropped, its loans all closed
+            assertThat(w.buffer(100)).as("handed back once its answers were closed").isSameAs(third);
+        }
+    }
+
+    /** A segment of one 100-byte part cut into the window's array, filled with {@code value}; its array. */
+    private static byte[] cutSegment(LiveWindow w, byte value) {
+        w.beginSegment(0);
+        byte[] buffer = w.buffer(100);
+        java.util.Arrays.fill(buffer, value);
+        w.addPart(buffer, 100, 200_000, true);
+        w.endSegment();
+        return buffer;
+    }
+
+    @Test
     void blockingReloadNumbersAreStrictDecimals() {
         assertThat(LiveAnswer.number(null)).isEqualTo(NONE);
         assertThat(LiveAnswer.number("0")).isZero();
