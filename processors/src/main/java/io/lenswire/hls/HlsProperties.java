@@ -15,7 +15,7 @@ public class HlsProperties {
     private Duration partDuration = Duration.ofMillis(200);
     /** Complete segments kept per camera (and listed in the playlist), besides the one being cut. */
     private int listSize = 6;
-    /** Bytes kept per camera at most (init sections, parts and segments); the oldest segments go first. */
+    /** Bytes kept per camera at most (init sections, and the whole arrays parts are cut into); the oldest segments go first. */
     private DataSize maxBytesPerCamera = DataSize.ofMegabytes(32);
     /** Requests one camera may hold waiting for a part (blocking reloads, preload hints); more are answered 503 at once. */
     private int maxWaitersPerCamera = 2000;
