@@ -15,21 +15,21 @@ interface LivePartSink {
 
     /**
      * An array of at least {@code length} bytes to cut the next part into (the sink may hand out
-     * one it recycles); give it back with {@link #addPart(byte[], int, long, boolean)}.
+     * one it recycles); give it back with {@link #addPart(Chunk, long, boolean)}.
      */
     default byte[] buffer(int length) {
         return new byte[length];
     }
 
     /**
-     * Appends one part, bytes {@code [0, length)} of {@code buffer}, to the open segment; the sink
-     * keeps {@code buffer}, which the caller no longer touches.
+     * Appends one part to the open segment; the sink keeps {@code fragment}'s array, which the
+     * caller no longer touches.
      */
-    LivePart addPart(byte[] buffer, int length, long durationMicros, boolean independent);
+    LivePart addPart(Chunk fragment, long durationMicros, boolean independent);
 
-    /** {@link #addPart(byte[], int, long, boolean)} of the whole of {@code fragment}. */
+    /** {@link #addPart(Chunk, long, boolean)} of the whole of {@code fragment}. */
     default LivePart addPart(byte[] fragment, long durationMicros, boolean independent) {
-        return addPart(fragment, fragment.length, durationMicros, independent);
+        return addPart(Chunk.of(fragment), durationMicros, independent);
     }
 
     /** Closes the open segment. */

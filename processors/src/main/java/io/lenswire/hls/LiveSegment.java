@@ -36,11 +36,11 @@ final class LiveSegment {
         this.programDateTimeMillis = programDateTimeMillis;
     }
 
-    LivePart add(byte[] buffer, int length, long durationMicros, boolean independent) {
-        LivePart part = new LivePart(msn, parts.size(), buffer, length, durationMicros, independent);
+    LivePart add(Chunk fragment, long durationMicros, boolean independent) {
+        LivePart part = new LivePart(msn, parts.size(), fragment, durationMicros, independent);
         parts.add(part);
         ends.add(durationMicros() + durationMicros);
-        bytes += buffer.length;
+        bytes += fragment.array().length;
         return part;
     }
 

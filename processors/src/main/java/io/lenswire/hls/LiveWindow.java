@@ -163,18 +163,15 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
     }
 
     /**
-     * Appends a part, bytes {@code [0, length)} of {@code buffer}, to the open segment and wakes
-     * the waiters it satisfies. The window keeps {@code buffer} itself, lends it to readers and
-     * recycles it once the segment is dropped and no reader holds it: the caller hands it over
-     * and must not touch it again (a copy here was one more per part).
+     * Appends a part to the open segment and wakes the waiters it satisfies. The window keeps
+     * {@code fragment}'s array itself, lends it to readers and recycles it once the segment is
+     * dropped and no reader holds it: the caller hands it over and must not touch it again (a
+     * copy here was one more per part).
      */
     @Override
-    public LivePart addPart(byte[] buffer, int length, long durationMicros, boolean independent) {
+    public LivePart addPart(Chunk fragment, long durationMicros, boolean independent) {
         if (durationMicros <= 0) {
             throw new IllegalArgumentException("part duration must be positive: " + durationMicros);
-        }
-        if (length < 0 || length > buffer.length) {
-            throw new IllegalArgumentException("a part of " + length + " bytes in an array of " + buffer.length);
         }
         LivePart part;
         List<Waiter> woken;
@@ -187,8 +184,8 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             if (open.partCount() == 0 && !independent) {
                 throw new IllegalArgumentException("segment " + open.msn + " must start with an independent part");
             }
-            part = open.add(buffer, length, durationMicros, independent);
-            bytes += buffer.length;
+            part = open.add(fragment, durationMicros, independent);
+            bytes += fragment.array().length;
             // the segment is real now: a later one no longer carries the discontinuity
             discontinuityNext = false;
             evict();
@@ -246,7 +243,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             bytes -= gone.bytes();
             if (gone.readers.get() == 0) {
                 for (LivePart p : gone.parts()) {
-                    buffers.give(p.buffer());
+                    buffers.give(p.bytes().array());
                 }
             }
             if (gone.discontinuity) {
@@ -488,7 +485,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             if (segment == null || index < 0 || index >= segment.partCount()) {
                 return Optional.empty();
             }
-            return Optional.of(lend(segment, List.of(segment.part(index).chunk())));
+            return Optional.of(lend(segment, List.of(segment.part(index).bytes())));
         } finally {
             lock.readLock().unlock();
         }
@@ -516,7 +513,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
             }
             List<Chunk> parts = new ArrayList<>(segment.parts().size());
             for (LivePart p : segment.parts()) {
-                parts.add(p.chunk());
+                parts.add(p.bytes());
             }
             return Optional.of(lend(segment, parts));
         } finally {

@@ -260,7 +260,7 @@ final class LlHlsSegmenter implements AutoCloseable {
             sink.beginSegment(segmentDateMillis);
             segmentAnnounced = true;
         }
-        sink.addPart(fragment.array(), fragment.length(), endMicros - partStartMicros, partIndependent);
+        sink.addPart(fragment, endMicros - partStartMicros, partIndependent);
         if (failure != null) {
             failure = null;
             LOG.info("camera {}: HLS output recovered", cameraId);

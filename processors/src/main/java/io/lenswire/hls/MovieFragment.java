@@ -36,9 +36,9 @@ final class MovieFragment {
     private static final int TRUN_FLAGS = 0x000400;
     private static final int TRUN_COMPOSITION_OFFSET = 0x000800;
 
-    private final Track[] tracks;
     private static final Chunk EMPTY = new Chunk(new byte[0], 0);
 
+    private final Track[] tracks;
     private int sequence;
 
     /**

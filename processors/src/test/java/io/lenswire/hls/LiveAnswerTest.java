@@ -113,7 +113,7 @@ class LiveAnswerTest {
         w.beginSegment(0);
         byte[] buffer = w.buffer(100);
         java.util.Arrays.fill(buffer, value);
-        w.addPart(buffer, 100, 200_000, true);
+        w.addPart(new Chunk(buffer, 100), 200_000, true);
         w.endSegment();
         return buffer;
     }

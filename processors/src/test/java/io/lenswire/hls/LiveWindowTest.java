@@ -410,7 +410,7 @@ class LiveWindowTest {
         for (int i = 0; i < parts; i++) {
             byte[] buffer = w.buffer(size);
             java.util.Arrays.fill(buffer, 0, size, (byte) i);
-            w.addPart(buffer, size, 200_000, i == 0);
+            w.addPart(new Chunk(buffer, size), 200_000, i == 0);
             arrays.add(buffer);
         }
         w.endSegment();
@@ -432,7 +432,7 @@ class LiveWindowTest {
             assertThat(shared(fourth, first)).as("segment 0's arrays cut into again").isEqualTo(3);
             assertThat(shared(third, first)).isZero();
             assertThat(w.segment(3)).contains(concat(filled(1000, 0), filled(1000, 1), filled(1000, 2)));
-            assertThatThrownBy(() -> w.addPart(new byte[10], 11, 200_000, true)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> w.addPart(new Chunk(new byte[10], 11), 200_000, true)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -475,7 +475,7 @@ class LiveWindowTest {
                             int size = 3000 + (int) (msn % 5) * 1000; // sizes vary, as a camera's parts do
                             byte[] buffer = w.buffer(size);
                             java.util.Arrays.fill(buffer, 0, size, (byte) (msn * 3 + i));
-                            w.addPart(buffer, size, 200_000, i == 0);
+                            w.addPart(new Chunk(buffer, size), 200_000, i == 0);
                             arrays.add(buffer);
                             cut.incrementAndGet();
                         }

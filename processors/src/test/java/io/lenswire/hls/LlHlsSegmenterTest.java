@@ -83,11 +83,11 @@ class LlHlsSegmenterTest {
         }
 
         @Override
-        public LivePart addPart(byte[] buffer, int length, long durationMicros, boolean independent) {
+        public LivePart addPart(Chunk fragment, long durationMicros, boolean independent) {
             assertThat(open).as("parts only in an open segment").isTrue();
-            assertThat(length).as("a part in an array of the sink's").isEqualTo(buffer.length - 13);
+            assertThat(fragment.length()).as("a part in an array of the sink's").isEqualTo(fragment.array().length - 13);
             List<LivePart> parts = segments.get(segments.size() - 1);
-            LivePart part = new LivePart(segments.size() - 1, parts.size(), buffer, length, durationMicros, independent);
+            LivePart part = new LivePart(segments.size() - 1, parts.size(), fragment, durationMicros, independent);
             parts.add(part);
             return part;
         }
@@ -136,7 +136,7 @@ class LlHlsSegmenterTest {
             assertThat(parts.subList(1, parts.size())).noneMatch(LivePart::independent);
             assertThat(parts).allSatisfy(p -> {
                 assertThat(p.durationMicros()).isLessThanOrEqualTo(PART.toNanos() / 1000).isGreaterThan(0);
-                assertThat(new String(p.buffer(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("moof");
+                assertThat(new String(p.bytes().array(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("moof");
             });
             if (s > 0) {
                 assertThat(sink.dates.get(s) - sink.dates.get(s - 1)).as("dates follow media time").isEqualTo(1000);
@@ -158,7 +158,7 @@ class LlHlsSegmenterTest {
         stream.write(sink.inits.get(0));
         for (List<LivePart> segment : sink.segments) {
             for (LivePart part : segment) {
-                stream.write(part.buffer(), 0, part.length());
+                stream.write(part.bytes().array(), 0, part.bytes().length());
             }
         }
         Path file = out.resolve("stream.mp4");
