@@ -437,6 +437,45 @@ class WebhooksIT {
         assertThat(api.delete("/api/webhooks/" + hook.id()).status()).isEqualTo(200);
     }
 
+    /**
+     * Streams that clients drop while events flow: the server finds out on its next write, and the
+     * container hands that response on to the next request. A write after that used to land in
+     * another answer (a resumed stream ended empty, API answers broke): 40 rounds of drop and
+     * resume caught it every time.
+     */
+    @Test
+    @Order(6)
+    void droppedStreamsNeverDisturbOtherAnswers() {
+        Hook hook = create(receiver("churn").url(), "webhook.test");
+        for (int round = 0; round < 40; round++) {
+            List<String> live = new ArrayList<>();
+            String lastSeen;
+            try (SseClient dropped = SseClient.connect(api.base(), LenswireProcess.API_KEY, null).awaitOpen(WAIT)) {
+                for (int i = 0; i < 3; i++) {
+                    live.add(sendTest(hook).path("event_id").asText());
+                }
+                Wait.until("round " + round + ": the live events on the stream", WAIT,
+                        () -> dropped.events().stream().map(SseClient.Event::id).collect(Collectors.toSet()).containsAll(live));
+                List<SseClient.Event> events = dropped.events();
+                lastSeen = events.get(events.size() - 1).id();
+            }
+            // events made right after the drop: the dropped stream's writes fail on them
+            List<String> missed = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                missed.add(sendTest(hook).path("event_id").asText());
+            }
+            try (SseClient resumed = SseClient.connect(api.base(), LenswireProcess.API_KEY, lastSeen).awaitOpen(WAIT)) {
+                int r = round;
+                Wait.until("round " + round + ": the missed events replayed", Duration.ofSeconds(10), () -> {
+                    List<String> ids = resumed.events().stream().map(SseClient.Event::id).toList();
+                    assertThat(ids).as("round %d: replayed once each", r).doesNotHaveDuplicates();
+                    return ids.containsAll(missed);
+                });
+            }
+        }
+        assertThat(api.delete("/api/webhooks/" + hook.id()).status()).isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------------------------ 7
 
     @Test

@@ -1,13 +1,9 @@
 package io.lenswire.events;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -94,54 +90,15 @@ public class EventStreamFilter extends OncePerRequestFilter {
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // no timeout: the heartbeat finds readers that left
-        ServletOutputStream out = response.getOutputStream();
-        out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        Runnable close = hub.open(after, new EventHub.Sink() {
-            @Override
-            public void event(StoredEvent e) throws IOException {
-                write(out, "id: " + e.eventId() + "\nevent: " + e.type() + "\ndata: " + e.json() + "\n\n");
-            }
-
-            @Override
-            public void heartbeat() throws IOException {
-                write(out, ": heartbeat\n\n");
-            }
-
-            @Override
-            public void close() {
-                async.complete();
-            }
-        });
+        SseResponse stream = new SseResponse(async, response.getOutputStream());
+        // listening before the hub can write: the container's end of the response must never be missed
+        async.addListener(stream);
+        stream.comment("stream open");
+        Runnable close = hub.open(after, stream);
         if (close == null) {
-            async.complete();
+            stream.close();
             return;
         }
-        async.addListener(new AsyncListener() {
-            @Override
-            public void onComplete(AsyncEvent event) {
-                close.run();
-            }
-
-            @Override
-            public void onTimeout(AsyncEvent event) {
-                close.run();
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                close.run();
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-                // not restarted
-            }
-        });
-    }
-
-    private static void write(ServletOutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        stream.whenEnded(close);
     }
 }

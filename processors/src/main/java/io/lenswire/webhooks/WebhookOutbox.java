@@ -12,10 +12,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.lenswire.cluster.ClusterProperties;
 import io.lenswire.events.EventStoreHook;
 import io.lenswire.events.StoredEvent;
 import io.micrometer.core.instrument.Gauge;
@@ -24,16 +29,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The durable outbox (tables {@code webhook_deliveries} and {@code webhook_attempts}). A delivery
  * row is written for every enabled endpoint that wants an event, in the event's own transaction
- * ({@link #inTransaction}); attempts take due rows by claiming them ({@code claimed_until}), so a
- * crash mid-attempt leaves a claim that runs out, and the row is taken again: at least once. An
- * attempt's record and the delivery's next state are written in one transaction ({@link #record}).
+ * ({@link #inTransaction}); attempts take due rows by claiming them ({@code claimed_until},
+ * {@code claimed_by}), so a crash mid-attempt leaves a claim that runs out, and the row is taken
+ * again: at least once. The crashed node itself takes its claims back as soon as it starts again
+ * ({@link #afterPropertiesSet}), before it claims anything. An attempt's record and the delivery's
+ * next state are written in one transaction ({@link #record}).
  */
 @Repository
-public class WebhookOutbox implements EventStoreHook {
+public class WebhookOutbox implements EventStoreHook, InitializingBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookOutbox.class);
 
     public static final String PENDING = "pending";
     public static final String DELIVERED = "delivered";
     public static final String FAILED = "failed";
+    /** The claimant of a server that is not part of a cluster: the only one on its database. */
+    static final String SINGLE_NODE = "single-node";
 
     /** How an attempt ended. {@code httpStatus} null when no answer came (refused, timed out). */
     record Outcome(Integer httpStatus, String error, long durationMillis) {
@@ -55,10 +66,18 @@ public class WebhookOutbox implements EventStoreHook {
     private final Clock clock;
     private final RetrySchedule schedule;
     private final long claimMillis;
+    private final String claimant;
 
+    @Autowired
     public WebhookOutbox(JdbcTemplate jdbc, TransactionTemplate tx, WebhookEndpoints endpoints, Clock clock, WebhookProperties settings,
-                         MeterRegistry meters) {
+                         MeterRegistry meters, ClusterProperties cluster) {
+        this(jdbc, tx, endpoints, clock, settings, meters, cluster.isEnabled() ? cluster.getNodeId() : SINGLE_NODE);
+    }
+
+    WebhookOutbox(JdbcTemplate jdbc, TransactionTemplate tx, WebhookEndpoints endpoints, Clock clock, WebhookProperties settings,
+                  MeterRegistry meters, String claimant) {
         this.jdbc = jdbc;
+        this.claimant = claimant;
         this.tx = tx;
         this.endpoints = endpoints;
         this.clock = clock;
@@ -70,6 +89,20 @@ public class WebhookOutbox implements EventStoreHook {
                 .description("Deliveries not yet delivered or failed").register(meters);
         Gauge.builder("lenswire.webhook.outbox.oldest.pending", this, WebhookOutbox::oldestPendingSeconds)
                 .description("Age of the oldest pending delivery").baseUnit("seconds").register(meters);
+    }
+
+    /**
+     * Takes back the claims this node's previous run held: that run is gone (a node id is unique,
+     * and a single node is alone on its database), so nothing is attempting those deliveries, and
+     * they are due again now rather than when their claims run out.
+     */
+    @Override
+    public void afterPropertiesSet() {
+        int taken = jdbc.update("UPDATE webhook_deliveries SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = ?"
+                + " AND claimed_until IS NOT NULL AND status = ?", claimant, PENDING);
+        if (taken > 0) {
+            LOG.info("{} webhook deliveries were being attempted when this node last stopped: they are due again", taken);
+        }
     }
 
     @Override
@@ -98,8 +131,8 @@ public class WebhookOutbox implements EventStoreHook {
                 + " LIMIT ?", (rs, n) -> rs.getLong(1), endpointId, PENDING, now, now, max);
         List<Delivery> claimed = new ArrayList<>(due.size());
         for (long id : due) {
-            int won = jdbc.update("UPDATE webhook_deliveries SET claimed_until = ? WHERE delivery_id = ? AND status = ?"
-                    + " AND (claimed_until IS NULL OR claimed_until < ?)", now + claimMillis, id, PENDING, now);
+            int won = jdbc.update("UPDATE webhook_deliveries SET claimed_until = ?, claimed_by = ? WHERE delivery_id = ?"
+                    + " AND status = ? AND (claimed_until IS NULL OR claimed_until < ?)", now + claimMillis, claimant, id, PENDING, now);
             if (won == 1) {
                 jdbc.query("SELECT d.delivery_id, d.endpoint_id, d.attempts, e.event_id, e.type, e.payload FROM webhook_deliveries d"
                         + " JOIN events e ON e.seq = d.event_seq WHERE d.delivery_id = ?", (ResultSet rs, int n) ->
@@ -140,21 +173,21 @@ public class WebhookOutbox implements EventStoreHook {
             finish(d.id(), FAILED, attempts, outcome, now);
             return Result.FAILED;
         }
-        jdbc.update("UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, claimed_until = NULL,"
+        jdbc.update("UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, claimed_until = NULL, claimed_by = NULL,"
                 + " last_http_status = ?, last_error = ?, updated_at = ? WHERE delivery_id = ?",
                 PENDING, attempts, now + wait.getAsLong(), outcome.httpStatus(), truncate(outcome.error()), now, d.id());
         return Result.RETRY;
     }
 
     private void finish(long id, String status, int attempts, Outcome outcome, long now) {
-        jdbc.update("UPDATE webhook_deliveries SET status = ?, attempts = ?, claimed_until = NULL, last_http_status = ?,"
+        jdbc.update("UPDATE webhook_deliveries SET status = ?, attempts = ?, claimed_until = NULL, claimed_by = NULL, last_http_status = ?,"
                 + " last_error = ?, updated_at = ? WHERE delivery_id = ?", status, attempts, outcome.httpStatus(),
                 truncate(outcome.error()), now, id);
     }
 
     /** Gives a claimed delivery back untried (the server is stopping, or its endpoint went away). */
     void release(long deliveryId) {
-        jdbc.update("UPDATE webhook_deliveries SET claimed_until = NULL WHERE delivery_id = ?", deliveryId);
+        jdbc.update("UPDATE webhook_deliveries SET claimed_until = NULL, claimed_by = NULL WHERE delivery_id = ?", deliveryId);
     }
 
     /**

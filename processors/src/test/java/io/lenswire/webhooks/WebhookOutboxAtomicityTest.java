@@ -58,7 +58,7 @@ class WebhookOutboxAtomicityTest {
         settings.setRetrySchedule(List.of(java.time.Duration.ofMillis(1)));
         WebhookEndpoints endpoints = new WebhookEndpoints(failing, clock, settings, SecretBox.withKey(new byte[32]));
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
-        outbox = new WebhookOutbox(failing, tx, endpoints, clock, settings, new SimpleMeterRegistry());
+        outbox = new WebhookOutbox(failing, tx, endpoints, clock, settings, new SimpleMeterRegistry(), WebhookOutbox.SINGLE_NODE);
 
         long now = clock.millis();
         plain.update("INSERT INTO webhook_endpoints (endpoint_id, url, description, event_types, enabled, origin, secret, created_at,"

@@ -57,8 +57,7 @@ class WebhookOutboxTest {
         long now = clock.millis();
         endpoints.insert(new WebhookEndpoint(ENDPOINT, "http://127.0.0.1:9/x", "", List.of("webhook.test"), true, null,
                 WebhookEndpoint.ORIGIN_API, "whsec_" + "A".repeat(43) + "=", null, null, now, now));
-        outbox = new WebhookOutbox(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)), endpoints, clock, settings,
-                new SimpleMeterRegistry());
+        outbox = node("node-a");
         jdbc.update("INSERT INTO events (event_id, type, occurred_at, created_at, payload) VALUES (?, ?, ?, ?, ?)",
                 "evt_" + "a".repeat(22), "webhook.test", now, now, "{\"type\":\"webhook.test\",\"timestamp\":\"x\",\"data\":{}}");
         seq = jdbc.queryForObject("SELECT MAX(seq) FROM events", Long.class);
@@ -117,8 +116,7 @@ class WebhookOutboxTest {
         try {
             List<Future<?>> runs = new ArrayList<>();
             for (int n = 0; n < dispatchers; n++) {
-                WebhookOutbox node = new WebhookOutbox(new JdbcTemplate(db), new TransactionTemplate(new DataSourceTransactionManager(db)),
-                        endpoints, clock, settings, new SimpleMeterRegistry());
+                WebhookOutbox node = node("node-" + n);
                 runs.add(pool.submit(() -> {
                     start.await();
                     List<Delivery> got;
@@ -136,6 +134,39 @@ class WebhookOutboxTest {
             pool.shutdownNow();
         }
         assertThat(claimed).hasSize(200).doesNotHaveDuplicates();
+    }
+
+    /**
+     * A node killed mid-attempt leaves its claim behind. Started again, it takes the delivery back at
+     * once; another node's claim it leaves alone (that node may be attempting it right now), and
+     * that one is due again only when the claim runs out.
+     */
+    @Test
+    void aNodeStartedAgainTakesBackOnlyItsOwnClaims() {
+        long now = clock.millis();
+        String other = "evt_" + "b".repeat(22);
+        jdbc.update("INSERT INTO events (event_id, type, occurred_at, created_at, payload) VALUES (?, ?, ?, ?, ?)",
+                other, "webhook.test", now, now, "{}");
+        long otherSeq = jdbc.queryForObject("SELECT MAX(seq) FROM events", Long.class);
+        outbox.inTransaction(new StoredEvent(otherSeq, other, "webhook.test", null, null, now, "{}"), null);
+        WebhookOutbox nodeB = node("node-b");
+        assertThat(outbox.claimDue(ENDPOINT, 1)).extracting(Delivery::eventId).containsExactly("evt_" + "a".repeat(22));
+        assertThat(nodeB.claimDue(ENDPOINT, 1)).extracting(Delivery::eventId).containsExactly(other);
+        // both die with their attempts in flight; node-a starts again
+        WebhookOutbox restarted = node("node-a");
+        assertThat(restarted.claimDue(ENDPOINT, 5)).as("before its start-up: every claim still held").isEmpty();
+        restarted.afterPropertiesSet();
+        List<Delivery> takenBack = restarted.claimDue(ENDPOINT, 5);
+        assertThat(takenBack).as("its own claim taken back, node-b's left").extracting(Delivery::eventId)
+                .containsExactly("evt_" + "a".repeat(22));
+        restarted.record(takenBack.get(0), new WebhookOutbox.Outcome(200, null, 5), clock.millis());
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(restarted.claimDue(ENDPOINT, 5)).as("node-b's claim once it ran out").extracting(Delivery::eventId).containsExactly(other);
+    }
+
+    private WebhookOutbox node(String claimant) {
+        return new WebhookOutbox(new JdbcTemplate(db), new TransactionTemplate(new DataSourceTransactionManager(db)), endpoints, clock,
+                settings, new SimpleMeterRegistry(), claimant);
     }
 
     /** Attempts, each answered with {@code status}, until the delivery is no longer retried. */
