@@ -117,12 +117,25 @@ public class HlsOwnerProxy extends OncePerRequestFilter implements DisposableBea
                         } else {
                             copy(answer, (HttpServletResponse) async.getResponse(), head);
                         }
-                    } catch (IOException | RuntimeException e) {
-                        LOG.debug("HLS answer from {} not passed on: {}", owner.get().nodeId(), e.toString());
-                    } finally {
                         async.complete();
+                    } catch (IOException e) {
+                        // the viewer went away: Tomcat ends the request itself after a failed write
+                        // (onError), as for an event stream (SseResponse)
+                        LOG.debug("HLS answer from {} not passed on: {}", owner.get().nodeId(), e.toString());
+                    } catch (RuntimeException e) {
+                        LOG.debug("HLS answer from {} not passed on: {}", owner.get().nodeId(), e.toString());
+                        completeUnlessEnded(async);
                     }
                 });
+    }
+
+    /** Completes a request the container may already have ended (its timeout). */
+    private static void completeUnlessEnded(AsyncContext async) {
+        try {
+            async.complete();
+        } catch (IllegalStateException ended) {
+            // already completed by the container
+        }
     }
 
     private static void copy(HttpResponse<byte[]> answer, HttpServletResponse out, boolean head) throws IOException {

@@ -18,9 +18,9 @@ import jakarta.servlet.ServletOutputStream;
  * holds one lock, and the listener marks the response unusable under it, so a write in progress
  * finishes first and none follows.
  *
- * <p>A write that fails (the client left) only marks the response unusable: the container sees the
- * same failure and ends the request through {@code onError}; completing it from here as well would
- * race with that.
+ * <p>A write that fails (the client left) only marks the response unusable: Tomcat sees the same
+ * failure and ends the request itself through {@code onError}, as it does for Spring's own async
+ * responses, so the request is completed once, by the container.
  */
 final class SseResponse implements EventHub.Sink, AsyncListener {
 
