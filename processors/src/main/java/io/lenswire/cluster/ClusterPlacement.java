@@ -45,6 +45,8 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterPlacement.class);
     private static final String NAMESPACE_PREFIX = "camera-";
     private static final Duration DISPLACE_TIMEOUT = Duration.ofSeconds(30);
+    /** How many beats a view this node left is watched for a lock it took while stopping. */
+    static final int LEFT_VIEW_WATCH_BEATS = 5;
 
     private final CamelClusterService service;
     private final CameraRunner runner;
@@ -59,6 +61,8 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
     private final Map<String, Camera> placed = new ConcurrentHashMap<>();
     /** Namespaces this node competes for (worker thread only). */
     private final Map<String, Membership> joined = new HashMap<>();
+    /** Views this node left, watched for a lock taken while leaving (worker thread only). */
+    private final LeftViews left = new LeftViews(LEFT_VIEW_WATCH_BEATS);
     /** The state last written for each camera this node runs (worker thread only). */
     private final Map<String, String> published = new HashMap<>();
     private volatile Map<String, ClusterNodes.Node> liveNodes = Map.of();
@@ -140,6 +144,7 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
     }
 
     private void apply(Map<String, String> plan) {
+        left.releaseLocksTaken();
         for (String cameraId : Set.copyOf(joined.keySet())) {
             if (!nodeId.equals(plan.get(cameraId)) || !placed.containsKey(cameraId)) {
                 leave(cameraId);
@@ -184,6 +189,7 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
             membership.view().removeEventListener(membership.listener());
             try {
                 service.releaseView(membership.view());
+                left.left(membership.view());
             } catch (Exception e) {
                 LOG.error("camera {}: cannot leave its cluster namespace: {}", cameraId, e.toString());
             }

@@ -1,0 +1,88 @@
+package io.lenswire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Camel's file lock cluster service (the real one, as configured in production) joined and left
+ * many times, each leave at a random moment of the lock interval: some leaves take the lock as they
+ * stop, and the watch lets go of every one of them, so no lock is left held in this JVM.
+ */
+class LeftViewsTest {
+
+    private static final int CYCLES = 400;
+    private static final Duration INTERVAL = Duration.ofMillis(5);
+
+    @TempDir
+    Path locks;
+
+    @Test
+    void everyLockTakenWhileLeavingIsLetGo() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.start();
+            ClusterProperties settings = new ClusterProperties();
+            settings.setNodeId("node-a");
+            settings.setFileRoot(locks.toString());
+            settings.setLockInterval(INTERVAL);
+            CamelClusterService service = ClusterConfiguration.fileLocks(settings);
+            camel.addService(service, true, true);
+
+            LeftViews left = new LeftViews(3);
+            List<String> namespaces = new ArrayList<>();
+            int released = 0;
+            for (int i = 0; i < CYCLES; i++) {
+                String namespace = "camera-" + i;
+                namespaces.add(namespace);
+                CamelClusterView view = service.getView(namespace);
+                Thread.sleep(ThreadLocalRandom.current().nextLong(3 * INTERVAL.toMillis()));
+                service.releaseView(view);
+                left.left(view);
+                released += left.releaseLocksTaken(); // a beat
+            }
+            for (int beat = 0; beat < 5; beat++) {
+                Thread.sleep(2 * INTERVAL.toMillis());
+                released += left.releaseLocksTaken();
+            }
+            System.out.printf("LeftViewsTest: %d of %d leaves took the lock as they stopped%n", released, CYCLES);
+            assertThat(released).as("the race happened in this run (Camel 4.17), so the watch was tested").isPositive();
+            assertThat(namespaces.stream().filter(n -> heldInThisJvm(locks.resolve(n))).toList()).as("locks still held").isEmpty();
+            assertThat(left.watched()).as("every view let go once quiet").isZero();
+        }
+    }
+
+    /** True when a channel of this JVM holds a lock on the file (a lock of another process would be too). */
+    private static boolean heldInThisJvm(Path file) {
+        if (!Files.exists(file)) {
+            return false; // a view left before its first leadership check
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
