@@ -74,7 +74,7 @@ class PostgresIT {
         assertThat(rows("SELECT endpoint_id FROM webhook_endpoints")).containsExactly(hookId);
         assertThat(rows("SELECT type FROM events")).containsExactly("webhook.test");
         assertThat(rows("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank"))
-                .containsExactly("1", "2", "3", "4", "5", "6");
+                .containsExactly("1", "2", "3", "4", "5", "6", "7");
 
         app.restart();
 
