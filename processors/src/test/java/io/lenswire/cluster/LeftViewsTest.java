@@ -44,7 +44,9 @@ class LeftViewsTest {
             CamelClusterService service = ClusterConfiguration.fileLocks(settings);
             camel.addService(service, true, true);
 
-            LeftViews left = new LeftViews(3);
+            // a check every cycle (a few ms) stands for a beat (1 s): 100 of them watch a view for
+            // about as long as 5 beats would, long enough for a check held back on a loaded machine
+            LeftViews left = new LeftViews(100);
             List<String> namespaces = new ArrayList<>();
             int released = 0;
             for (int i = 0; i < CYCLES; i++) {
@@ -56,8 +58,8 @@ class LeftViewsTest {
                 left.left(view);
                 released += left.releaseLocksTaken(); // a beat
             }
-            for (int beat = 0; beat < 5; beat++) {
-                Thread.sleep(2 * INTERVAL.toMillis());
+            for (int beat = 0; beat < 200 && left.watched() > 0; beat++) {
+                Thread.sleep(INTERVAL.toMillis());
                 released += left.releaseLocksTaken();
             }
             System.out.printf("LeftViewsTest: %d of %d leaves took the lock as they stopped%n", released, CYCLES);

