@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * leaves at a 10 ms lock interval (LeftViewsTest); in ClusterPlacementTest a camera run nowhere
  * for 20 s. Such a view says it leads; starting it again releases what it holds (a start first
  * closes the lock and files left behind), and stopping it at once ends the checks the start
- * scheduled. Later Camel closes the race itself (a generation check under a lock).
+ * scheduled. Camel's main branch closes the race itself (a generation check under a lock).
  *
  * <p>Not thread-safe: one owner thread (ClusterPlacement's worker).
  */
