@@ -46,7 +46,7 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
     private static final String NAMESPACE_PREFIX = "camera-";
     private static final Duration DISPLACE_TIMEOUT = Duration.ofSeconds(30);
     /** How many beats a view this node left is watched for a lock it took while stopping. */
-    static final int LEFT_VIEW_WATCH_BEATS = 5;
+    private static final int LEFT_VIEW_WATCH_BEATS = 5;
 
     private final CamelClusterService service;
     private final CameraRunner runner;
