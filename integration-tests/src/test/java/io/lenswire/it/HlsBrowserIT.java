@@ -135,18 +135,68 @@ class HlsBrowserIT {
     }
 
     /**
-     * Seconds from the live edge (as of the last playlist, plus its age) to what is shown: hls.js's
-     * own latency figure, computed now (hls.latency is updated only while the video plays).
+     * hls.js asks for Playlist Delta Updates ({@code _HLS_skip=YES}) wherever a playlist offers
+     * them (CAN-SKIP-UNTIL: a server that keeps more than 6 segments), merges each into the
+     * playlist it had, and plays on from them without a stall.
      */
+    @Test
+    @Order(3)
+    @SuppressWarnings("unchecked")
+    void hlsJsPlaysFromDeltaUpdatesOfAServerThatKeepsTwelveSegments() {
+        try (LenswireProcess longWindow = LenswireProcess.start("browser-delta", "--lenswire.hls.list-size=12")) {
+            longWindow.api().addCamera("cam", rtsp.url("/cam"));
+            Wait.until("camera STREAMING", Duration.ofSeconds(15), () -> longWindow.api().state("cam").equals("STREAMING"));
+            JavascriptExecutor js = openPlayer(longWindow.api(), "browser-delta");
+            js.executeScript("""
+                    window.deltas = 0; window.deltaFailures = 0; window.reloads = 0;
+                    window.lenswireHls.on(Hls.Events.LEVEL_UPDATED, (e, d) => {
+                      window.reloads++;
+                      if (d.details.skippedSegments > 0) window.deltas++;
+                      if (d.details.deltaUpdateFailed) window.deltaFailures++;
+                    });""");
+            Wait.until("video.currentTime >= 1 s", Duration.ofSeconds(30), () -> currentTime(js) >= 1.0);
+            js.executeScript(STALLS);
+            // past 6 s of kept segments the playlists have something to skip
+            double start = currentTime(js);
+            long startNanos = System.nanoTime();
+            List<Double> latencies = new ArrayList<>();
+            while (currentTime(js) < start + 12.0) {
+                assertThat(System.nanoTime() - startNanos).as("12 s of video within 25 s").isLessThan(25_000_000_000L);
+                Wait.sleep(500);
+                latencies.add(latency(js));
+            }
+            long deltas = ((Number) js.executeScript("return window.deltas;")).longValue();
+            long failures = ((Number) js.executeScript("return window.deltaFailures;")).longValue();
+            long reloads = ((Number) js.executeScript("return window.reloads;")).longValue();
+            List<Number> waits = (List<Number>) js.executeScript("return window.waits;");
+            System.out.printf("hls.js with delta updates: %d of %d playlist updates skipped segments, %d failed to merge, waits %s ms%n",
+                    deltas, reloads, failures, waits);
+            assertThat(deltas).as("delta updates hls.js merged (of %d playlist updates)", reloads).isGreaterThan(10);
+            assertThat(failures).as("delta updates hls.js could not merge").isZero();
+            assertThat(waits.stream().filter(w -> w.doubleValue() >= STALL_MILLIS).count()).as("stalls (waits %s ms)", waits).isZero();
+            List<Double> sorted = latencies.stream().sorted().toList();
+            assertThat(sorted.get(sorted.size() / 2)).as("median latency of %s", latencies).isLessThanOrEqualTo(1.5);
+            assertThat((String) js.executeScript("return document.getElementById('status').textContent;")).doesNotContain("fatal");
+        }
+    }
+
     /** player.html (keeping hls.js's log) on a new session of {@code user}'s. */
     private static JavascriptExecutor openPlayer(String user) {
-        Api api = app.api();
+        return openPlayer(app.api(), user);
+    }
+
+    /** As {@link #openPlayer(String)}, on the server {@code api} speaks to. */
+    private static JavascriptExecutor openPlayer(Api api, String user) {
         JsonNode session = HlsPlaybackITSupport.create(api, "cam", user);
         String src = URLEncoder.encode(session.path("hls_url").asText(), StandardCharsets.UTF_8);
         browser.get(api.base() + "/player.html?debug=1&src=" + src);
         return browser;
     }
 
+    /**
+     * Seconds from the live edge (as of the last playlist, plus its age) to what is shown: hls.js's
+     * own latency figure, computed now (hls.latency is updated only while the video plays).
+     */
     private static double latency(JavascriptExecutor js) {
         return ((Number) js.executeScript("""
                 const d = window.lenswireHls.latestLevelDetails;

@@ -31,12 +31,14 @@ import io.lenswire.it.support.Wait;
 /**
  * Low-Latency HLS as served, from a real RTSP camera (GStreamer, 25 fps, a key frame every second):
  * playlists checked against RFC 8216bis by the same checker as the unit tests, blocking reloads,
- * preload-hinted parts, and many viewers held without a thread each.
+ * preload-hinted parts, delta updates, and many viewers held without a thread each. The server
+ * keeps 12 segments (the default is 6), so that its playlists offer delta updates.
  */
 class LowLatencyHlsIT {
 
     private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)\\.m4s[^\"]*\"");
     private static final long PART_MILLIS = 200;
+    private static final int LIST_SIZE = 12;
 
     private static RtspServer rtsp;
     private static LenswireProcess app;
@@ -46,7 +48,7 @@ class LowLatencyHlsIT {
     @BeforeAll
     static void start() {
         rtsp = RtspServer.start(null, "/cam=h264");
-        app = LenswireProcess.start("llhls");
+        app = LenswireProcess.start("llhls", "--lenswire.hls.list-size=" + LIST_SIZE);
         api = app.api();
         assertThat(api.addCamera("cam", rtsp.url("/cam")).status()).isEqualTo(201);
         Wait.until("camera STREAMING", Duration.ofSeconds(15), () -> api.state("cam").equals("STREAMING"));
@@ -189,13 +191,54 @@ class LowLatencyHlsIT {
         String base = "/api/stream/hls/" + s.path("session_id").asText() + "/playlist.m3u8";
         long[] next = hint(text(get(base, token)));
         for (String query : List.of("?_HLS_msn=" + (next[0] + 3), "?_HLS_part=1", "?_HLS_msn=x", "?_HLS_msn=-1",
-                "?_HLS_msn=" + next[0] + "&_HLS_part=-2", "?_HLS_msn=99999999999999999999")) {
+                "?_HLS_msn=" + next[0] + "&_HLS_part=-2", "?_HLS_msn=99999999999999999999", "?_HLS_skip=NO", "?_HLS_skip=yes")) {
             long started = System.nanoTime();
             HttpResponse<byte[]> r = get(base + query, token);
             assertThat(r.statusCode()).as(query + ": " + text(r)).isEqualTo(400);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
             assertThat((System.nanoTime() - started) / 1_000_000).as(query + " answered at once").isLessThan(150);
         }
+    }
+
+    /**
+     * {@code _HLS_skip=YES} (RFC 8216bis 6.2.5.1): once the window holds more than the Skip
+     * Boundary (6 s), the delta replaces the older segments with EXT-X-SKIP, and with the full
+     * playlist the client had before it rebuilds exactly the full playlist of its moment. Also as
+     * the answer to a blocking reload.
+     */
+    @Test
+    void deltaUpdatesSkipTheOldSegmentsAndRebuildTheFullPlaylist() throws Exception {
+        JsonNode s = HlsPlaybackITSupport.create(api, "cam", "delta");
+        String token = s.path("token").asText();
+        String base = "/api/stream/hls/" + s.path("session_id").asText() + "/playlist.m3u8";
+        String previous = text(get(base, token));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (previous.split("#EXTINF", -1).length <= 8) {
+            assertThat(System.nanoTime()).as("the window holds more than 6 s within 20 s").isLessThan(deadline);
+            Wait.sleep(250);
+            previous = text(get(base, token));
+        }
+        assertThat(previous).contains(",CAN-SKIP-UNTIL=6.000\n").doesNotContain("EXT-X-SKIP");
+        int rebuilt = 0;
+        for (int i = 0; i < 40 && rebuilt < 5; i++) {
+            // the delta and the full playlist of one moment: the same preload hint on both sides of the delta
+            String before = text(get(base, token));
+            String delta = text(get(base + "?_HLS_skip=YES", token));
+            String full = text(get(base, token));
+            if (before.equals(full)) {
+                LlHlsPlaylistChecker.assertDeltaOf(previous, delta, full, null);
+                assertThat(delta.length()).as("the delta is shorter").isLessThan(full.length());
+                rebuilt++;
+            }
+            previous = full;
+            Wait.sleep(50);
+        }
+        assertThat(rebuilt).as("deltas compared with the full playlist of their moment").isGreaterThanOrEqualTo(5);
+        long[] next = hint(previous);
+        HttpResponse<byte[]> blocking = get(base + "?_HLS_msn=" + next[0] + "&_HLS_part=" + next[1] + "&_HLS_skip=YES", token);
+        assertThat(blocking.statusCode()).as(text(blocking)).isEqualTo(200);
+        assertThat(text(blocking)).contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=");
+        LlHlsPlaylistChecker.assertConforms(previous, text(blocking), null);
     }
 
     @Test

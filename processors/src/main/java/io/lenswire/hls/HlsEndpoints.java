@@ -28,6 +28,7 @@ public class HlsEndpoints implements PlaybackSessionListener {
     private static final String SEGMENT_HEADER = "segment";
     static final String MSN_PARAMETER = "_HLS_msn";
     static final String PART_PARAMETER = "_HLS_part";
+    static final String SKIP_PARAMETER = "_HLS_skip";
 
     private final HlsMuxers muxers;
     private final HlsAccess access;
@@ -61,6 +62,7 @@ public class HlsEndpoints implements PlaybackSessionListener {
         if (part > Integer.MAX_VALUE) {
             throw ApiException.badRequest(PART_PARAMETER + " is too large");
         }
+        boolean delta = skip(exchange);
         muxers.ensureRunning(cameraId);
         LiveWindow window = muxers.window(cameraId).orElseThrow(HlsEndpoints::noVideoYet);
         if (msn >= 0) {
@@ -70,7 +72,7 @@ public class HlsEndpoints implements PlaybackSessionListener {
                 case AVAILABLE -> { }
             }
         }
-        LiveAnswer playlist = LiveAnswer.playlist(window, LiveAnswer.NONE, LiveAnswer.NONE, access.tokenQueryFor(exchange))
+        LiveAnswer playlist = LiveAnswer.playlist(window, LiveAnswer.NONE, LiveAnswer.NONE, delta, access.tokenQueryFor(exchange))
                 .orElseThrow(() -> {
                     if (muxers.failure(cameraId).isPresent()) {
                         // the reason is in the camera status and health (for the operator), not here
@@ -109,6 +111,15 @@ public class HlsEndpoints implements PlaybackSessionListener {
             return LiveAnswer.number(exchange.getIn().getHeader(name, String.class));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(name + " must be a non-negative integer");
+        }
+    }
+
+    /** {@code _HLS_skip}: whether it asks for a delta update; 400 for a value the spec does not define. */
+    private static boolean skip(Exchange exchange) {
+        try {
+            return LiveAnswer.skip(exchange.getIn().getHeader(SKIP_PARAMETER, String.class));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(SKIP_PARAMETER + " must be YES or v2");
         }
     }
 

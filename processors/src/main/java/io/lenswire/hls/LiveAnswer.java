@@ -46,13 +46,14 @@ record LiveAnswer(String contentType, String cacheControl, LentBytes bytes) impl
      *
      * @param msn        {@code _HLS_msn}, or {@link #NONE}
      * @param part       {@code _HLS_part}, or {@link #NONE} (then {@code msn} asks for the whole segment)
+     * @param delta      {@code _HLS_skip} asked for a Playlist Delta Update
      * @param tokenQuery the {@code ?token=} value to repeat on every URI, or null
      */
-    static Optional<LiveAnswer> playlist(LiveWindow window, long msn, long part, String tokenQuery) {
+    static Optional<LiveAnswer> playlist(LiveWindow window, long msn, long part, boolean delta, String tokenQuery) {
         if (msn != NONE && window.classify(msn, (int) part) != LiveWindow.Request.AVAILABLE) {
             return Optional.empty();
         }
-        return window.playlist(tokenQuery)
+        return window.playlist(tokenQuery, delta)
                 .map(text -> new LiveAnswer(PLAYLIST_TYPE, PLAYLIST_CACHE, LentBytes.owned(text.getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -70,6 +71,22 @@ record LiveAnswer(String contentType, String cacheControl, LentBytes bytes) impl
             throw new IllegalArgumentException("not a non-negative integer");
         }
         return Long.parseLong(value);
+    }
+
+    /**
+     * Whether an {@code _HLS_skip} value asks for a Playlist Delta Update: {@code YES}, or {@code v2}
+     * (which also skips EXT-X-DATERANGE tags, of which these playlists have none); absent: no.
+     *
+     * @throws IllegalArgumentException for any other value (a 400 from the route)
+     */
+    static boolean skip(String value) {
+        if (value == null) {
+            return false;
+        }
+        if (value.equals("YES") || value.equals("v2")) {
+            return true;
+        }
+        throw new IllegalArgumentException("neither YES nor v2");
     }
 
     /**

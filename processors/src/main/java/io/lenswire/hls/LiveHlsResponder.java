@@ -91,20 +91,23 @@ public class LiveHlsResponder {
     private static Optional<LiveAnswer> playlist(HttpServletRequest request, LiveWindow window) {
         String[] msns = request.getParameterValues(HlsEndpoints.MSN_PARAMETER);
         String[] parts = request.getParameterValues(HlsEndpoints.PART_PARAMETER);
-        if ((msns != null && msns.length > 1) || (parts != null && parts.length > 1)) {
+        String[] skips = request.getParameterValues(HlsEndpoints.SKIP_PARAMETER);
+        if ((msns != null && msns.length > 1) || (parts != null && parts.length > 1) || (skips != null && skips.length > 1)) {
             return Optional.empty();
         }
         long msn;
         long part;
+        boolean delta;
         try {
             msn = LiveAnswer.number(msns == null ? null : msns[0]);
             part = LiveAnswer.number(parts == null ? null : parts[0]);
+            delta = LiveAnswer.skip(skips == null ? null : skips[0]);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
         if ((part != LiveAnswer.NONE && msn == LiveAnswer.NONE) || part > Integer.MAX_VALUE) {
             return Optional.empty();
         }
-        return LiveAnswer.playlist(window, msn, part, HlsAccess.queryToken(request.getQueryString()));
+        return LiveAnswer.playlist(window, msn, part, delta, HlsAccess.queryToken(request.getQueryString()));
     }
 }

@@ -281,6 +281,15 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
 
     /** The playlist, with {@code ?token=<tokenQuery>} (already URL-encoded) on every URI; empty until a part exists. */
     public Optional<String> playlist(String tokenQuery) {
+        return playlist(tokenQuery, false);
+    }
+
+    /**
+     * As {@link #playlist(String)}; with {@code delta}, the Playlist Delta Update a client asks for
+     * with {@code _HLS_skip=YES} (the full playlist when the window offers none or it would skip
+     * nothing).
+     */
+    public Optional<String> playlist(String tokenQuery, boolean delta) {
         LivePlaylist playlist;
         lock.readLock().lock();
         try {
@@ -307,7 +316,7 @@ public final class LiveWindow implements LivePartSink, AutoCloseable {
                 lock.writeLock().unlock();
             }
         }
-        return Optional.of(playlist.text(tokenQuery));
+        return Optional.of(playlist.text(tokenQuery, delta));
     }
 
     /**

@@ -28,22 +28,22 @@ class LiveAnswerTest {
     @Test
     void aPlaylistIsAnsweredOnlyWhenItsBlockingReloadIsSatisfied() {
         try (LiveWindow w = window()) {
-            LiveAnswer plain = LiveAnswer.playlist(w, NONE, NONE, null).orElseThrow();
+            LiveAnswer plain = LiveAnswer.playlist(w, NONE, NONE, false, null).orElseThrow();
             assertThat(plain.contentType()).isEqualTo("application/vnd.apple.mpegurl");
             assertThat(plain.cacheControl()).isEqualTo("no-cache, no-store");
             assertThat(new String(plain.body(), StandardCharsets.UTF_8)).isEqualTo(w.playlist(null).orElseThrow());
-            assertThat(LiveAnswer.playlist(w, 1, 0, null)).as("the open segment's first part").isPresent();
-            assertThat(LiveAnswer.playlist(w, 0, NONE, null)).as("a complete segment").isPresent();
-            assertThat(LiveAnswer.playlist(w, 1, 1, null)).as("pending").isEmpty();
-            assertThat(LiveAnswer.playlist(w, 1, NONE, null)).as("the open segment, whole").isEmpty();
-            assertThat(LiveAnswer.playlist(w, 9, 0, null)).as("too far").isEmpty();
+            assertThat(LiveAnswer.playlist(w, 1, 0, false, null)).as("the open segment's first part").isPresent();
+            assertThat(LiveAnswer.playlist(w, 0, NONE, false, null)).as("a complete segment").isPresent();
+            assertThat(LiveAnswer.playlist(w, 1, 1, false, null)).as("pending").isEmpty();
+            assertThat(LiveAnswer.playlist(w, 1, NONE, false, null)).as("the open segment, whole").isEmpty();
+            assertThat(LiveAnswer.playlist(w, 9, 0, false, null)).as("too far").isEmpty();
         }
     }
 
     @Test
     void thePlaylistRepeatsTheQueryTokenOnEveryUri() {
         try (LiveWindow w = window()) {
-            String text = new String(LiveAnswer.playlist(w, NONE, NONE, "t.o.k").orElseThrow().body(), StandardCharsets.UTF_8);
+            String text = new String(LiveAnswer.playlist(w, NONE, NONE, false, "t.o.k").orElseThrow().body(), StandardCharsets.UTF_8);
             assertThat(text).isEqualTo(w.playlist("t.o.k").orElseThrow()).contains("init_0.mp4?token=t.o.k\"");
         }
     }
@@ -52,7 +52,7 @@ class LiveAnswerTest {
     void noPlaylistBeforeTheFirstPart() {
         try (LiveWindow w = new LiveWindow(new LiveWindowSettings(Duration.ofMillis(200), Duration.ofSeconds(1), 5, 1 << 20, 10))) {
             w.newInit(new byte[1]);
-            assertThat(LiveAnswer.playlist(w, NONE, NONE, null)).isEmpty();
+            assertThat(LiveAnswer.playlist(w, NONE, NONE, false, null)).isEmpty();
         }
     }
 
@@ -126,6 +126,16 @@ class LiveAnswerTest {
         assertThat(LiveAnswer.number("999999999999999999")).isEqualTo(999_999_999_999_999_999L);
         for (String bad : new String[] {"", "-1", "+1", "1a", " 1", "1.0", "1000000000000000000"}) {
             assertThatThrownBy(() -> LiveAnswer.number(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void onlyTheSkipValuesTheSpecDefinesAskForADeltaUpdate() {
+        assertThat(LiveAnswer.skip(null)).isFalse();
+        assertThat(LiveAnswer.skip("YES")).isTrue();
+        assertThat(LiveAnswer.skip("v2")).isTrue();
+        for (String bad : new String[] {"", "yes", "NO", "V2", "v3", "YES "}) {
+            assertThatThrownBy(() -> LiveAnswer.skip(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

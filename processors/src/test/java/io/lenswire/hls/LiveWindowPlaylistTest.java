@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The playlists a {@link LiveWindow} renders, checked by {@link LlHlsPlaylistChecker} after every
- * change the producer makes (and each against the one before it, as a client reloading sees them).
+ * change the producer makes (and each against the one before it, as a client reloading sees them);
+ * where the window offers delta updates, each delta too, rebuilt against the full playlist before.
  */
 class LiveWindowPlaylistTest {
 
@@ -29,6 +30,8 @@ class LiveWindowPlaylistTest {
         final List<String> seen = new ArrayList<>();
         long pdt = T0;
         int checked;
+        /** Delta updates that skipped something, each checked against the full playlists before and at its time. */
+        int deltas;
 
         Driver(LiveWindow window, String token) {
             this.window = window;
@@ -37,10 +40,17 @@ class LiveWindowPlaylistTest {
 
         void check() {
             window.playlist(token).ifPresent(p -> {
+                String delta = window.playlist(token, true).orElseThrow();
                 if (seen.isEmpty()) {
                     LlHlsPlaylistChecker.assertConforms(p, token);
+                    assertThat(delta).as("nothing to skip yet").isEqualTo(p);
                 } else {
-                    LlHlsPlaylistChecker.assertConforms(seen.get(seen.size() - 1), p, token);
+                    String previous = seen.get(seen.size() - 1);
+                    LlHlsPlaylistChecker.assertConforms(previous, p, token);
+                    if (!delta.equals(p)) {
+                        LlHlsPlaylistChecker.assertDeltaOf(previous, delta, p, token);
+                        deltas++;
+                    }
                 }
                 seen.add(p);
                 checked++;
@@ -305,6 +315,82 @@ class LiveWindowPlaylistTest {
             // 1000.300 ms in all
             assertThat(playlist).contains("#EXTINF:1.000,").contains("DURATION=0.200,URI=\"part_000000_0.m4s\"")
                     .contains("DURATION=0.133,", "DURATION=0.167,", "DURATION=0.101,", "DURATION=0.199,");
+        }
+    }
+
+    @Test
+    void aWindowOfMoreThanSixSegmentsOffersDeltaUpdatesSkippingWhatEndsBeforeTheBoundary() {
+        try (LiveWindow window = new LiveWindow(settings(7, 1 << 20))) {
+            Driver d = new Driver(window, null);
+            window.newInit(new byte[10]);
+            for (int s = 0; s < 8; s++) {
+                d.segment(10, 200, 200, 200, 200, 200);
+            }
+            window.beginSegment(d.pdt);
+            window.addPart(new byte[10], 200_000, true);
+            d.check();
+            String full = window.playlist(null).orElseThrow();
+            assertThat(full).contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600,HOLD-BACK=3.000,CAN-SKIP-UNTIL=6.000\n")
+                    .contains("#EXT-X-MEDIA-SEQUENCE:1\n").doesNotContain("EXT-X-SKIP");
+            // segments 1..7 complete, 8 open with 0.2 s: segment 1 ends 6.2 s before the end, segment 2 5.2 s
+            String delta = window.playlist(null, true).orElseThrow();
+            assertThat(delta).isEqualTo("""
+                    #EXTM3U
+                    #EXT-X-VERSION:9
+                    #EXT-X-TARGETDURATION:1
+                    #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600,HOLD-BACK=3.000,CAN-SKIP-UNTIL=6.000
+                    #EXT-X-PART-INF:PART-TARGET=0.200
+                    #EXT-X-MEDIA-SEQUENCE:1
+                    #EXT-X-INDEPENDENT-SEGMENTS
+                    #EXT-X-SKIP:SKIPPED-SEGMENTS=1
+                    #EXT-X-MAP:URI="init_0.mp4"
+                    #EXT-X-PROGRAM-DATE-TIME:2026-11-29T12:00:02.000Z
+                    #EXTINF:1.000,
+                    seg_000002.m4s
+                    """ + full.substring(full.indexOf("#EXT-X-PROGRAM-DATE-TIME:2026-11-29T12:00:03.000Z")));
+            assertThat(d.deltas).as("deltas once a segment ended 6 s before the end").isGreaterThan(5);
+        }
+    }
+
+    @Test
+    void deltaUpdatesRebuildTheFullPlaylistAcrossAReconnect() {
+        try (LiveWindow window = new LiveWindow(settings(12, 1 << 20))) {
+            Driver d = new Driver(window, "t.o.k");
+            window.newInit(new byte[10]);
+            for (int s = 0; s < 10; s++) {
+                d.segment(10, 200, 200, 200, 200, 200);
+            }
+            window.beginSegment(d.pdt);
+            window.addPart(new byte[10], 200_000, true);
+            window.newInit(new byte[20]); // a reconnect: the discontinuity moves into the skipped range below
+            d.check();
+            d.pdt += 1_200;
+            int before = d.deltas;
+            for (int s = 0; s < 13; s++) { // the last one evicts the reconnect's segment
+                d.segment(10, 200, 200, 200, 200, 200);
+                if (s == 7) {
+                    String delta = window.playlist("t.o.k", true).orElseThrow();
+                    assertThat(delta).as("the reconnect's segment is skipped, its discontinuity counted in the header")
+                            .doesNotContain("#EXT-X-DISCONTINUITY\n").contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=")
+                            .contains("#EXT-X-MAP:URI=\"init_1.mp4?token=t.o.k\"\n");
+                }
+            }
+            assertThat(d.deltas - before).isGreaterThan(40);
+            assertThat(d.last()).contains("#EXT-X-DISCONTINUITY-SEQUENCE:1\n");
+        }
+    }
+
+    @Test
+    void aWindowOfSixSegmentsCouldSkipNothingAndOffersNoDeltaUpdates() {
+        try (LiveWindow window = new LiveWindow(settings(6, 1 << 20))) {
+            Driver d = new Driver(window, null);
+            window.newInit(new byte[10]);
+            for (int s = 0; s < 10; s++) {
+                d.segment(10, 200, 200, 200, 200, 200);
+            }
+            assertThat(d.last()).doesNotContain("CAN-SKIP-UNTIL");
+            assertThat(window.playlist(null, true)).contains(d.last());
+            assertThat(d.deltas).isZero();
         }
     }
 }

@@ -91,7 +91,7 @@ public final class LlHlsPlaylistChecker {
         for (Seg old : beforeAll) {
             Seg now = after.segment(old.msn);
             if (now == null) {
-                if (old.msn >= after.mediaSequence) {
+                if (old.msn >= after.mediaSequence + after.skipped) {
                     out.add("segment " + old.msn + " disappeared from the playlist end");
                 }
                 continue;
@@ -112,6 +112,92 @@ public final class LlHlsPlaylistChecker {
             }
         }
         return out;
+    }
+
+    /** Asserts that {@code delta} conforms and is {@code full} as a client that last had {@code previous} rebuilds it. */
+    public static void assertDeltaOf(String previous, String delta, String full, String token) {
+        assertThat(deltaViolations(previous, delta, full, token))
+                .as("violations in the delta update\n%s\nafter\n%s\nfor\n%s", delta, previous, full).isEmpty();
+    }
+
+    /**
+     * The rules the Playlist Delta Update {@code delta} breaks, alone, as a reload of
+     * {@code previous} (a full playlist the client had), and as {@code full} (the full playlist
+     * of the same moment): the same header, and the skipped segments taken from
+     * {@code previous} followed by those {@code delta} lists are exactly {@code full}'s segments.
+     */
+    public static List<String> deltaViolations(String previous, String delta, String full, String token) {
+        List<String> out = new ArrayList<>(violations(previous, delta, token));
+        Parsed before = parse(previous, token, new ArrayList<>());
+        Parsed d = parse(delta, token, new ArrayList<>());
+        Parsed f = parse(full, token, out);
+        if (before == null || d == null || f == null) {
+            return out;
+        }
+        if (before.skipped > 0 || f.skipped > 0) {
+            out.add("the previous and the full playlist must be full ones");
+        }
+        if (d.skipped == 0) {
+            out.add("no EXT-X-SKIP in the delta update");
+        }
+        if (!headerLines(delta).equals(headerLines(full))) {
+            out.add("the delta's header " + headerLines(delta) + " differs from the full playlist's " + headerLines(full));
+        }
+        List<Seg> rebuilt = new ArrayList<>();
+        for (long msn = d.mediaSequence; msn < d.mediaSequence + d.skipped; msn++) {
+            Seg old = before.segment(msn);
+            if (old == null || old.extinf == null) {
+                out.add("segment " + msn + " skipped but not complete in the previous playlist");
+                return out;
+            }
+            rebuilt.add(old);
+        }
+        rebuilt.addAll(d.segments);
+        if (d.open != null) {
+            rebuilt.add(d.open);
+        }
+        List<Seg> expected = new ArrayList<>(f.segments);
+        if (f.open != null) {
+            expected.add(f.open);
+        }
+        if (rebuilt.size() != expected.size()) {
+            out.add("rebuilt " + rebuilt.size() + " segments, the full playlist has " + expected.size());
+            return out;
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            Seg r = rebuilt.get(i);
+            Seg e = expected.get(i);
+            boolean skipped = i < d.skipped;
+            if (r.msn != e.msn || r.discontinuity != e.discontinuity || !r.map.equals(e.map) || !r.pdt.equals(e.pdt)
+                    || !String.valueOf(r.extinf).equals(String.valueOf(e.extinf)) || !String.valueOf(r.uri).equals(String.valueOf(e.uri))
+                    || (!skipped && !partsOf(r).equals(partsOf(e)))) {
+                out.add("segment " + e.msn + " rebuilt from the delta differs from the full playlist's");
+            }
+            if (skipped && !e.parts.isEmpty()) {
+                out.add("segment " + e.msn + " was skipped though the full playlist lists its parts");
+            }
+        }
+        return out;
+    }
+
+    /** The tag lines before the first media segment tag, EXT-X-SKIP left out. */
+    private static List<String> headerLines(String playlist) {
+        List<String> lines = new ArrayList<>();
+        for (String line : playlist.split("\n")) {
+            String tag = line.contains(":") ? line.substring(1, line.indexOf(':')) : line.substring(Math.min(1, line.length()));
+            if (line.startsWith("#EXT-X-SKIP:")) {
+                continue;
+            }
+            if (!line.equals("#EXTM3U") && !HEADER_ONCE.contains(tag)) {
+                break;
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static List<String> partsOf(Seg s) {
+        return s.parts.stream().map(x -> x.uri + "/" + x.duration + "/" + x.independent).toList();
     }
 
     /** The playlist's structure, null when it is too broken to have one; every violation into {@code out}. */
@@ -179,6 +265,10 @@ public final class LlHlsPlaylistChecker {
             if (!inSegments) {
                 inSegments = true;
                 header(header, p, out);
+            }
+            if (tag.equals("EXT-X-SKIP")) {
+                skip(value, at, p, seg, out);
+                continue;
             }
             if (seg == null) {
                 seg = new Seg();
@@ -279,6 +369,25 @@ public final class LlHlsPlaylistChecker {
         return p;
     }
 
+    /** EXT-X-SKIP (RFC 8216bis 4.4.5.2): once, before the first media segment, in a playlist that offers delta updates. */
+    private static void skip(String value, String at, Parsed p, Seg open, List<String> out) {
+        if (p.skipSeen) {
+            out.add(at + "EXT-X-SKIP more than once");
+        }
+        p.skipSeen = true;
+        if (!p.segments.isEmpty() || open != null) {
+            out.add(at + "EXT-X-SKIP after a media segment");
+        }
+        if (p.skipBoundary == null) {
+            out.add(at + "EXT-X-SKIP in a playlist without CAN-SKIP-UNTIL");
+        }
+        Map<String, String> a = attributes(value, at, out);
+        p.skipped = integer(a.get("SKIPPED-SEGMENTS"), "SKIPPED-SEGMENTS", out);
+        if (a.containsKey("RECENTLY-REMOVED-DATERANGES")) {
+            out.add(at + "RECENTLY-REMOVED-DATERANGES needs EXT-X-VERSION 10 and CAN-SKIP-DATERANGES");
+        }
+    }
+
     private static void header(Map<String, String> header, Parsed p, List<String> out) {
         for (String required : HEADER_REQUIRED) {
             if (!header.containsKey(required)) {
@@ -310,6 +419,15 @@ public final class LlHlsPlaylistChecker {
         if (holdBack.compareTo(BigDecimal.valueOf(3 * p.targetDuration)) < 0) {
             out.add("HOLD-BACK " + holdBack + " is less than three target durations (" + p.targetDuration + ")");
         }
+        if (control.containsKey("CAN-SKIP-UNTIL")) {
+            p.skipBoundary = decimal(control.get("CAN-SKIP-UNTIL"), "CAN-SKIP-UNTIL", "", out);
+            if (p.skipBoundary.compareTo(BigDecimal.valueOf(6 * p.targetDuration)) < 0) {
+                out.add("CAN-SKIP-UNTIL " + p.skipBoundary + " is less than six target durations (" + p.targetDuration + ")");
+            }
+        }
+        if (control.containsKey("CAN-SKIP-DATERANGES")) {
+            out.add("CAN-SKIP-DATERANGES needs EXT-X-VERSION 10 (and these playlists have no EXT-X-DATERANGE)");
+        }
     }
 
     /** Per-segment and across-segment rules: durations, numbering, independence, discontinuities, part horizon. */
@@ -324,7 +442,7 @@ public final class LlHlsPlaylistChecker {
         boolean partsSeen = false;
         for (int i = 0; i < all.size(); i++) {
             Seg s = all.get(i);
-            s.msn = p.mediaSequence + i;
+            s.msn = p.mediaSequence + p.skipped + i;
             String at = "segment " + s.msn + " (line " + s.line + "): ";
             boolean complete = s.extinf != null;
             if (s.map == null) {
@@ -387,6 +505,9 @@ public final class LlHlsPlaylistChecker {
                 out.add("segment " + s.msn + ": parts listed more than three target durations (" + horizon + " s) before the end");
             }
         }
+        if (p.skipped > 0 && p.skipBoundary != null && fromEnd.compareTo(p.skipBoundary) < 0) {
+            out.add("EXT-X-SKIP skipped segments after the Skip Boundary: " + fromEnd + " s shown, CAN-SKIP-UNTIL is " + p.skipBoundary);
+        }
     }
 
     private static void preloadHint(Parsed p, String hint, int line, List<String> out) {
@@ -399,7 +520,7 @@ public final class LlHlsPlaylistChecker {
             msn = p.open.msn;
             index = p.open.parts.size();
         } else {
-            msn = p.mediaSequence + p.segments.size();
+            msn = p.mediaSequence + p.skipped + p.segments.size();
             index = 0;
         }
         Matcher m = PART.matcher(hint);
@@ -494,11 +615,16 @@ public final class LlHlsPlaylistChecker {
         BigDecimal partTarget = BigDecimal.ZERO;
         long mediaSequence;
         long discontinuitySequence;
+        /** CAN-SKIP-UNTIL, or null when the playlist offers no delta updates. */
+        BigDecimal skipBoundary;
+        boolean skipSeen;
+        /** EXT-X-SKIP's SKIPPED-SEGMENTS: the first segment listed is number mediaSequence + skipped. */
+        long skipped;
         final List<Seg> segments = new ArrayList<>();
         Seg open;
 
         Seg segment(long msn) {
-            long i = msn - mediaSequence;
+            long i = msn - mediaSequence - skipped;
             if (i >= 0 && i < segments.size()) {
                 return segments.get((int) i);
             }

@@ -129,4 +129,64 @@ class LlHlsPlaylistCheckerTest {
         String changed = GOOD.replace("DURATION=0.150", "DURATION=0.140").replace("#EXTINF:0.550,", "#EXTINF:0.540,");
         assertThat(LlHlsPlaylistChecker.violations(GOOD, changed, "t")).anySatisfy(v -> assertThat(v).contains("segment 8 was complete"));
     }
+
+    /** A full playlist (segments 1..7 complete, 8 open) before and after one more part, and the delta of the latter. */
+    private static String[] deltaCase() {
+        try (LiveWindow w = new LiveWindow(new LiveWindowSettings(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(1), 7, 1 << 20, 10))) {
+            w.newInit(new byte[10]);
+            long pdt = 0;
+            for (int s = 0; s < 8; s++, pdt += 1000) {
+                w.beginSegment(pdt);
+                for (int i = 0; i < 5; i++) {
+                    w.addPart(new byte[10], 200_000, i == 0);
+                }
+                w.endSegment();
+            }
+            w.beginSegment(pdt);
+            String previous = w.playlist("t").orElseThrow();
+            w.addPart(new byte[10], 200_000, true);
+            return new String[] {previous, w.playlist("t", true).orElseThrow(), w.playlist("t").orElseThrow()};
+        }
+    }
+
+    @Test
+    void aGoodDeltaUpdateHasNoViolationAndBrokenOnesAreCaught() {
+        String[] c = deltaCase();
+        String previous = c[0];
+        String delta = c[1];
+        String full = c[2];
+        assertThat(delta).contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=1\n");
+        assertThat(LlHlsPlaylistChecker.deltaViolations(previous, delta, full, "t")).isEmpty();
+        assertThat(LlHlsPlaylistChecker.violations(full, "t")).isEmpty();
+
+        assertThat(LlHlsPlaylistChecker.violations(delta.replace("SKIPPED-SEGMENTS=1", "SKIPPED-SEGMENTS=2"), "t"))
+                .as("one segment too many skipped").anySatisfy(v -> assertThat(v).contains("media sequence not continuous"));
+        assertThat(LlHlsPlaylistChecker.violations(delta.replace(",CAN-SKIP-UNTIL=6.000", ""), "t"))
+                .anySatisfy(v -> assertThat(v).contains("EXT-X-SKIP in a playlist without CAN-SKIP-UNTIL"));
+        assertThat(LlHlsPlaylistChecker.violations(full.replace("CAN-SKIP-UNTIL=6.000", "CAN-SKIP-UNTIL=5.000"), "t"))
+                .anySatisfy(v -> assertThat(v).contains("less than six target durations"));
+        assertThat(LlHlsPlaylistChecker.violations(delta.replace("#EXT-X-SKIP:SKIPPED-SEGMENTS=1\n",
+                "#EXT-X-SKIP:SKIPPED-SEGMENTS=1\n#EXT-X-SKIP:SKIPPED-SEGMENTS=0\n"), "t"))
+                .anySatisfy(v -> assertThat(v).contains("EXT-X-SKIP more than once"));
+        // segment 2 skipped as well, its lines removed: the shown rest is shorter than the Skip Boundary
+        String tooMuch = delta.replace("SKIPPED-SEGMENTS=1", "SKIPPED-SEGMENTS=2")
+                .replaceFirst("#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n#EXTINF:1.000,\nseg_000002.m4s\\?token=t\n", "");
+        assertThat(LlHlsPlaylistChecker.violations(tooMuch, "t"))
+                .anySatisfy(v -> assertThat(v).contains("skipped segments after the Skip Boundary"));
+        assertThat(LlHlsPlaylistChecker.deltaViolations(previous, tooMuch, full, "t")).as("it still rebuilds the full playlist")
+                .containsExactly("EXT-X-SKIP skipped segments after the Skip Boundary: 5.200 s shown, CAN-SKIP-UNTIL is 6.000");
+        assertThat(LlHlsPlaylistChecker.deltaViolations(previous, delta.replace("SKIPPED-SEGMENTS=1", "SKIPPED-SEGMENTS=2"), full, "t"))
+                .anySatisfy(v -> assertThat(v).contains("rebuilt 9 segments, the full playlist has 8"));
+        String otherPdt = delta.replace("#EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:00:03.000Z", "#EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:00:03.001Z");
+        assertThat(otherPdt).isNotEqualTo(delta);
+        assertThat(LlHlsPlaylistChecker.deltaViolations(previous, otherPdt, full, "t"))
+                .anySatisfy(v -> assertThat(v).contains("segment 3 rebuilt from the delta differs"));
+        // a client whose playlist did not hold the skipped segment cannot rebuild it
+        String later = full.replace("#EXT-X-MEDIA-SEQUENCE:1", "#EXT-X-MEDIA-SEQUENCE:2")
+                .replaceFirst("#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n#EXTINF:1.000,\nseg_000001.m4s\\?token=t\n", "");
+        assertThat(LlHlsPlaylistChecker.deltaViolations(later, delta, full, "t"))
+                .anySatisfy(v -> assertThat(v).contains("segment 1 skipped but not complete in the previous playlist"));
+        assertThat(LlHlsPlaylistChecker.deltaViolations(previous, full, full, "t"))
+                .anySatisfy(v -> assertThat(v).contains("no EXT-X-SKIP"));
+    }
 }
