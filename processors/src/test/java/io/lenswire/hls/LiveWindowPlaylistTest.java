@@ -73,6 +73,16 @@ class LiveWindowPlaylistTest {
         String last() {
             return seen.get(seen.size() - 1);
         }
+
+        /** {@code count} one-second segments of five 200 ms parts, then an open segment with one part. */
+        void secondsThenOnePart(int count) {
+            for (int s = 0; s < count; s++) {
+                segment(10, 200, 200, 200, 200, 200);
+            }
+            window.beginSegment(pdt);
+            window.addPart(new byte[10], 200_000, true);
+            check();
+        }
     }
 
     @Test
@@ -288,12 +298,7 @@ class LiveWindowPlaylistTest {
         try (LiveWindow window = new LiveWindow(settings(8, 1 << 20))) {
             Driver d = new Driver(window, null);
             window.newInit(new byte[10]);
-            for (int s = 0; s < 8; s++) {
-                d.segment(10, 200, 200, 200, 200, 200);
-            }
-            window.beginSegment(d.pdt);
-            window.addPart(new byte[10], 200_000, true);
-            d.check();
+            d.secondsThenOnePart(8);
             // 1.2 s ... the segment starting 3.2 s before the end is out, the one 2.2 s before is in
             assertThat(d.last()).doesNotContain("part_000004_").doesNotContain("part_000005_").contains("part_000006_0", "part_000007_4");
             assertThat(window.part(4, 0)).as("unlisted parts are still served").isPresent();
@@ -323,12 +328,7 @@ class LiveWindowPlaylistTest {
         try (LiveWindow window = new LiveWindow(settings(7, 1 << 20))) {
             Driver d = new Driver(window, null);
             window.newInit(new byte[10]);
-            for (int s = 0; s < 8; s++) {
-                d.segment(10, 200, 200, 200, 200, 200);
-            }
-            window.beginSegment(d.pdt);
-            window.addPart(new byte[10], 200_000, true);
-            d.check();
+            d.secondsThenOnePart(8);
             String full = window.playlist(null).orElseThrow();
             assertThat(full).contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600,HOLD-BACK=3.000,CAN-SKIP-UNTIL=6.000\n")
                     .contains("#EXT-X-MEDIA-SEQUENCE:1\n").doesNotContain("EXT-X-SKIP");
