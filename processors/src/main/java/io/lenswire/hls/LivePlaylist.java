@@ -34,9 +34,9 @@ final class LivePlaylist {
         this.deltaPieces = deltaPieces;
     }
 
-    /** Whether a window with these settings offers delta updates (CAN-SKIP-UNTIL). */
-    static boolean offersDeltaUpdates(LiveWindowSettings settings) {
-        return settings.maxSegments() > SKIP_TARGET_DURATIONS;
+    /** The Skip Boundary (CAN-SKIP-UNTIL) in milliseconds; 0 for a window that offers no delta updates. */
+    private static long skipBoundaryMillis(LiveWindowSettings settings, long targetSeconds) {
+        return settings.maxSegments() > SKIP_TARGET_DURATIONS ? SKIP_TARGET_DURATIONS * 1000 * targetSeconds : 0;
     }
 
     /**
@@ -46,23 +46,26 @@ final class LivePlaylist {
     static LivePlaylist render(LiveWindowSettings settings, long targetSeconds, long discontinuitySequence,
                                List<LiveSegment> segments, long hintMsn, int hintIndex) {
         List<LiveSegment> listed = segments.stream().filter(s -> s.partCount() > 0).toList();
-        boolean canSkip = offersDeltaUpdates(settings);
-        List<String> full = render(settings, targetSeconds, discontinuitySequence, listed, hintMsn, hintIndex, canSkip, 0);
-        int skippable = canSkip ? skippable(listed, targetSeconds) : 0;
+        long skipBoundary = skipBoundaryMillis(settings, targetSeconds);
+        List<String> full = render(settings, targetSeconds, discontinuitySequence, listed, hintMsn, hintIndex, skipBoundary, 0);
+        int skippable = skipBoundary > 0 ? skippable(listed, skipBoundary) : 0;
         return new LivePlaylist(full, skippable == 0 ? full
-                : render(settings, targetSeconds, discontinuitySequence, listed, hintMsn, hintIndex, true, skippable));
+                : render(settings, targetSeconds, discontinuitySequence, listed, hintMsn, hintIndex, skipBoundary, skippable));
     }
 
-    /** The playlist's pieces, its first {@code skipped} segments replaced by EXT-X-SKIP when above 0. */
+    /**
+     * The playlist's pieces, with CAN-SKIP-UNTIL when {@code skipBoundary} (ms) is above 0 and its
+     * first {@code skipped} segments replaced by EXT-X-SKIP when that is.
+     */
     private static List<String> render(LiveWindowSettings settings, long targetSeconds, long discontinuitySequence,
-                                       List<LiveSegment> listed, long hintMsn, int hintIndex, boolean canSkip, int skipped) {
+                                       List<LiveSegment> listed, long hintMsn, int hintIndex, long skipBoundary, int skipped) {
         Builder out = new Builder();
         long partTarget = settings.partTargetMillis();
         out.text("#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:").text(Long.toString(targetSeconds))
                 .text("\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=").text(seconds(3 * partTarget))
                 .text(",HOLD-BACK=").text(seconds(3000 * targetSeconds));
-        if (canSkip) {
-            out.text(",CAN-SKIP-UNTIL=").text(seconds(SKIP_TARGET_DURATIONS * 1000 * targetSeconds));
+        if (skipBoundary > 0) {
+            out.text(",CAN-SKIP-UNTIL=").text(seconds(skipBoundary));
         }
         out.text("\n#EXT-X-PART-INF:PART-TARGET=").text(seconds(partTarget))
                 .text("\n#EXT-X-MEDIA-SEQUENCE:").text(Long.toString(listed.isEmpty() ? hintMsn : listed.get(0).msn)).text("\n");
@@ -103,10 +106,9 @@ final class LivePlaylist {
 
     /**
      * How many of the oldest listed segments a delta update may skip: complete ones that end at
-     * least the Skip Boundary before the playlist's end (its open segment's parts included).
+     * least {@code boundary} (ms) before the playlist's end (its open segment's parts included).
      */
-    private static int skippable(List<LiveSegment> listed, long targetSeconds) {
-        long boundary = SKIP_TARGET_DURATIONS * 1000 * targetSeconds;
+    private static int skippable(List<LiveSegment> listed, long boundary) {
         long after = 0;
         for (int i = listed.size() - 1; i > 0; i--) {
             after += listed.get(i).durationMillis();
@@ -132,12 +134,10 @@ final class LivePlaylist {
         return first;
     }
 
-    /** The full playlist with {@code ?token=<tokenQuery>} after every URI, or bare URIs when null. */
-    String text(String tokenQuery) {
-        return text(pieces, tokenQuery);
-    }
-
-    /** As {@link #text(String)}, or the Playlist Delta Update when {@code delta} (the full playlist when it would skip nothing). */
+    /**
+     * The full playlist, or the Playlist Delta Update when {@code delta} (the full playlist when it
+     * would skip nothing), with {@code ?token=<tokenQuery>} after every URI, or bare URIs when null.
+     */
     String text(String tokenQuery, boolean delta) {
         return text(delta ? deltaPieces : pieces, tokenQuery);
     }
