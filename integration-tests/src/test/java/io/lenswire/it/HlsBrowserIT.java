@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,15 +70,9 @@ class HlsBrowserIT {
         Wait.until("video.currentTime >= 1 s", Duration.ofSeconds(30), () -> currentTime(js) >= 1.0);
         // from here on: the time from every 'waiting' event to the next 'playing' one
         js.executeScript(STALLS);
-        double start = currentTime(js);
         long startNanos = System.nanoTime();
-        List<Double> latencies = new ArrayList<>();
-        while (currentTime(js) < start + 10.0) {
-            assertThat(System.nanoTime() - startNanos).as("10 s of video within 20 s").isLessThan(20_000_000_000L);
-            Wait.sleep(500);
-            Number latency = (Number) js.executeScript("return window.lenswireHls.latency;");
-            latencies.add(latency.doubleValue());
-        }
+        List<Double> latencies = playSampling(js, 10, Duration.ofSeconds(20),
+                () -> ((Number) js.executeScript("return window.lenswireHls.latency;")).doubleValue());
         // no stall at all (issue 13): playback never stops for a frame or more. Chromium may fire
         // a 'waiting' that a 'playing' follows within the same millisecond (seen at a part
         // boundary with the buffer 0.7 s ahead); those are listed, not counted. A wait while
@@ -157,14 +152,7 @@ class HlsBrowserIT {
             Wait.until("video.currentTime >= 1 s", Duration.ofSeconds(30), () -> currentTime(js) >= 1.0);
             js.executeScript(STALLS);
             // past 6 s of kept segments the playlists have something to skip
-            double start = currentTime(js);
-            long startNanos = System.nanoTime();
-            List<Double> latencies = new ArrayList<>();
-            while (currentTime(js) < start + 12.0) {
-                assertThat(System.nanoTime() - startNanos).as("12 s of video within 25 s").isLessThan(25_000_000_000L);
-                Wait.sleep(500);
-                latencies.add(latency(js));
-            }
+            List<Double> latencies = playSampling(js, 12, Duration.ofSeconds(25), () -> latency(js));
             long deltas = ((Number) js.executeScript("return window.deltas;")).longValue();
             long failures = ((Number) js.executeScript("return window.deltaFailures;")).longValue();
             long reloads = ((Number) js.executeScript("return window.reloads;")).longValue();
@@ -178,6 +166,22 @@ class HlsBrowserIT {
             assertThat(sorted.get(sorted.size() / 2)).as("median latency of %s", latencies).isLessThanOrEqualTo(1.5);
             assertThat((String) js.executeScript("return document.getElementById('status').textContent;")).doesNotContain("fatal");
         }
+    }
+
+    /**
+     * Waits while the page plays {@code seconds} more of video (failing if that takes longer than
+     * {@code within}), taking {@code sample} every 500 ms; returns the samples.
+     */
+    private static List<Double> playSampling(JavascriptExecutor js, double seconds, Duration within, Supplier<Double> sample) {
+        double start = currentTime(js);
+        long startNanos = System.nanoTime();
+        List<Double> samples = new ArrayList<>();
+        while (currentTime(js) < start + seconds) {
+            assertThat(System.nanoTime() - startNanos).as("%s s of video within %s", seconds, within).isLessThan(within.toNanos());
+            Wait.sleep(500);
+            samples.add(sample.get());
+        }
+        return samples;
     }
 
     /** player.html (keeping hls.js's log) on a new session of {@code user}'s. */
