@@ -174,6 +174,7 @@ public class ClusterPlacement implements CameraPlacement, DisposableBean {
     private void join(String cameraId) {
         try {
             CamelClusterView view = service.getView(NAMESPACE_PREFIX + cameraId);
+            left.joined(view);
             CamelClusterEventListener.Leadership listener = (v, leader) -> leadershipChanged(cameraId, leader);
             view.addEventListener(listener);
             joined.put(cameraId, new Membership(view, listener));

@@ -37,6 +37,15 @@ final class LeftViews {
         watched.put(view, checks);
     }
 
+    /**
+     * A view joined again: Camel's cluster service hands out the same instance for a namespace
+     * every time, so a view left and joined again within the watch is in use, and leading is what
+     * it should do now; restarting and stopping it would leave the camera running nowhere.
+     */
+    void joined(CamelClusterView view) {
+        watched.remove(view);
+    }
+
     /** Lets go of every lock a left view took; returns how many there were. */
     int releaseLocksTaken() {
         int released = 0;

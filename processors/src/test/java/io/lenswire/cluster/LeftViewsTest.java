@@ -69,6 +69,42 @@ class LeftViewsTest {
         }
     }
 
+    /**
+     * Camel's service hands out the same view instance when a namespace is joined again. A view
+     * left and joined again while still watched leads because it should: the watch must let it be
+     * (it once restarted and stopped such a view, and the camera ran on no node; seen in
+     * ClusterPlacementTest when a camera moved away and back within a few beats).
+     */
+    @Test
+    void aViewJoinedAgainIsNoLongerWatched() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.start();
+            ClusterProperties settings = new ClusterProperties();
+            settings.setNodeId("node-a");
+            settings.setFileRoot(locks.toString());
+            settings.setLockInterval(INTERVAL);
+            CamelClusterService service = ClusterConfiguration.fileLocks(settings);
+            camel.addService(service, true, true);
+            LeftViews left = new LeftViews(100);
+
+            CamelClusterView view = service.getView("camera-x");
+            service.releaseView(view);
+            left.left(view);
+            CamelClusterView again = service.getView("camera-x");
+            assertThat(again).as("the same instance, joined again").isSameAs(view);
+            left.joined(again);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!again.getLocalMember().isLeader()) {
+                assertThat(System.nanoTime()).as("the view joined again leads").isLessThan(deadline);
+                Thread.sleep(INTERVAL.toMillis());
+            }
+            assertThat(left.watched()).isZero();
+            assertThat(left.releaseLocksTaken()).isZero();
+            assertThat(again.getLocalMember().isLeader()).as("still leading after the watch's check").isTrue();
+            assertThat(heldInThisJvm(locks.resolve("camera-x"))).isTrue();
+        }
+    }
+
     /** True when a channel of this JVM holds a lock on the file (a lock of another process would be too). */
     private static boolean heldInThisJvm(Path file) {
         if (!Files.exists(file)) {
